@@ -1,0 +1,45 @@
+"""wholebrain: mesoscale whole-brain simulation of propofol anesthesia.
+
+Data flow (each arrow a plain Python object)::
+
+    Connectome ─┐
+    column  ────┼─> BrainModel ─> simulate() ─> SimulationResult ─> Forward.to_raw() ─> mne Raw
+    condition ──┘
+
+Public names are imported lazily so that ``import wholebrain`` stays fast (MNE and Brian2 are
+only loaded by the parts that need them).
+"""
+
+from __future__ import annotations
+
+import importlib
+from typing import Any
+
+__version__ = "0.1.0"
+
+# public name -> module that defines it
+_LAZY = {
+    "columns": "wholebrain.columns",
+    "BrainModel": "wholebrain.brain",
+    "simulate": "wholebrain.simulate",
+    "SimulationResult": "wholebrain.result",
+    "load_result": "wholebrain.result",
+    "load_connectome": "wholebrain.connectome",
+    "Connectome": "wholebrain.connectome",
+    "list_atlases": "wholebrain.atlas",
+    "make_forward": "wholebrain.forward",
+    "Forward": "wholebrain.forward",
+}
+
+__all__ = sorted([*_LAZY, "__version__"])
+
+
+def __getattr__(name: str) -> Any:
+    if name in _LAZY:
+        module = importlib.import_module(_LAZY[name])
+        return module if module.__name__.endswith("." + name) else getattr(module, name)
+    raise AttributeError(f"module 'wholebrain' has no attribute {name!r}")
+
+
+def __dir__() -> list[str]:
+    return __all__
