@@ -31,13 +31,15 @@ _LAZY = {
     "Forward": "wholebrain.forward",
 }
 
+_MODULES = {"columns"}
+
 __all__ = sorted([*_LAZY, "__version__"])
 
 
 def __getattr__(name: str) -> Any:
     if name in _LAZY:
         module = importlib.import_module(_LAZY[name])
-        return module if module.__name__.endswith("." + name) else getattr(module, name)
+        return module if name in _MODULES else getattr(module, name)
     raise AttributeError(f"module 'wholebrain' has no attribute {name!r}")
 
 

@@ -1,0 +1,33 @@
+"""Soplata et al. (2023) thalamocortical column: PYso/PYdr, IN, TC, TRN in Brian2.
+
+Soplata AE, Adam E, Brown EN, Purdon PL, McCarthy MM, Kopell N (2023). J Neurophysiol
+130(1):86-103. Equations and parameters follow the authors' 2023 DynaSim mechanism files
+(ModelDB 2015422); see ``equations.py`` for the semantics kept and ``parameters.py`` for the
+named conditions.
+"""
+
+from .builder import POPULATIONS, ColumnNetwork, build_columns
+from .parameters import (
+    CONDITIONS,
+    TABLE1_DOSES,
+    TABLE2_VALUES,
+    Soplata2023Params,
+    condition,
+    describe,
+    dose,
+    table2,
+)
+
+__all__ = [
+    "CONDITIONS",
+    "POPULATIONS",
+    "TABLE1_DOSES",
+    "TABLE2_VALUES",
+    "ColumnNetwork",
+    "Soplata2023Params",
+    "build_columns",
+    "condition",
+    "describe",
+    "dose",
+    "table2",
+]

@@ -1,0 +1,332 @@
+"""Build ``n`` Soplata 2023 columns as one set of Brian2 objects.
+
+One NeuronGroup per cell type holds the cells of every column (``region`` and ``cell``
+indices per neuron); one Synapses object per (source, target) pair carries all mechanisms
+between them. Columns are independent unless coupled later.
+
+How the DynaSim semantics are kept:
+
+* **Euler ordering.** Every input sum a cell reads is a Brian2 ``(summed)`` variable, and
+  summed variables are updated in the ``groups`` slot *before* the state updaters (their
+  order is ``target.order - 1``), so all right-hand sides see the previous step's state, as
+  DynaSim's forward Euler does. Column-level sums live in a ``region`` group (order 0.5,
+  summed at -0.5) and the EEG probes in a ``probe`` group (order 0.75, summed at -0.25),
+  after the per-cell sums (-1) they depend on and before every state updater (0).
+* **All-to-all without N^2 work.** Where a column's netcon is all ones, every target cell
+  receives the same sum of presynaptic gates: it is formed once per column and read through
+  a linked variable. Where it is ones minus a (partial) identity, the target subtracts the
+  gate of the same-index presynaptic cell. Everything else (the PYso->PYdr ring, the
+  "nearest" rule) uses explicit synapses. ``explicit=True`` forces explicit synapses
+  everywhere, which must give the same trajectories (tested).
+* **Spikes.** A spike is an upward crossing of -25 mV, with no reset and no clamp of the
+  dynamics (``refractory`` = "while above threshold", no ``unless refractory``).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+import brian2 as b2
+import numpy as np
+
+from . import equations
+from .connectivity import PROJECTIONS, classify, projection_matrix
+from .initial import draw_initial_conditions
+from .parameters import Soplata2023Params
+
+POPULATIONS = ("PY", "IN", "TC", "TRN")
+THRESHOLD = "-25*mV"
+#: the structural settings that must be equal in every column of one network
+STRUCTURAL = ("scale", "thalamus", "depression", "connectivity")
+
+
+@dataclass
+class ColumnNetwork:
+    """The Brian2 objects of ``n_regions`` columns, and what to read back after a run."""
+
+    n_regions: int
+    sizes: dict[str, int]
+    groups: dict[str, b2.NeuronGroup]
+    objects: list[Any]
+    spike_monitors: dict[str, Any]
+    proxy_monitor: b2.StateMonitor
+    state_monitors: dict[str, b2.StateMonitor] = field(default_factory=dict)
+    synapse_counts: dict[str, int] = field(default_factory=dict)
+
+
+def _check_structure(params: list[Soplata2023Params]) -> None:
+    ref = params[0]
+    for p in params[1:]:
+        for name in STRUCTURAL:
+            if getattr(p, name) != getattr(ref, name):
+                raise ValueError(
+                    f"per-region parameter {name!r} differs between columns; it changes the "
+                    "network's structure and must be the same in every region"
+                )
+
+
+def _per_cell(params: list[Soplata2023Params], n: int, fn) -> np.ndarray:
+    """Per-cell array of a per-region value ``fn(params)`` for a population of n per column."""
+    return np.repeat(np.array([fn(p) for p in params], dtype=float), n)
+
+
+def build_columns(
+    params: Soplata2023Params | list[Soplata2023Params],
+    n_regions: int = 1,
+    *,
+    seed: int = 0,
+    record_dt_ms: float = 0.1,
+    record_states: dict[str, list[str]] | None = None,
+    record_cells: int = 1,
+    explicit: bool = False,
+) -> ColumnNetwork:
+    """Create the Brian2 objects of ``n_regions`` uncoupled columns.
+
+    Parameters
+    ----------
+    params : Soplata2023Params or list of them
+        One set for all columns, or one per column (structural settings must agree).
+    n_regions : int
+        Number of columns when ``params`` is a single set.
+    seed : int
+        Seeds the initial conditions (one child stream per region, so region ``r`` of a
+        brain gets the same draws as column ``r`` built alone) and the stimulus signs.
+    record_dt_ms : float
+        Sampling interval of the EEG proxy (and state traces), ms.
+    record_states : dict, optional
+        ``{population: [variable, ...]}`` to record, for the first ``record_cells`` cells of
+        every column.
+    explicit : bool
+        Use explicit synapses for every projection (slow; for testing the sums).
+    """
+    plist = list(params) if isinstance(params, list | tuple) else [params] * n_regions
+    n_regions = len(plist)
+    if n_regions < 1:
+        raise ValueError("need at least one column")
+    _check_structure(plist)
+    p0 = plist[0]
+    sizes = p0.sizes
+    per_spike = p0.depression == "per_spike"
+    present = [pop for pop in POPULATIONS if sizes[pop] > 0]
+
+    # ---- plan the input sums of every projection ------------------------------------
+    extra: dict[str, list[str]] = {pop: [] for pop in present}
+    region_vars: list[str] = []
+    plans = []
+    for proj in PROJECTIONS:
+        if proj.post not in present:
+            continue
+        if proj.pre not in present:  # e.g. TC->PYdr in the cortex-only column
+            extra[proj.post].append(f"{proj.target} = 0 : 1")
+            continue
+        netcon, nf = projection_matrix(proj, sizes, p0.connectivity)
+        kind = "sparse" if explicit else classify(netcon)
+        plans.append((proj, netcon, nf, kind))
+        if kind == "sparse":
+            extra[proj.post].append(f"{proj.target} : 1")
+            continue
+        region_vars.append(f"R_{proj.name}")
+        extra[proj.post].append(f"R_{proj.name} : 1 (linked)")
+        if kind == "full":
+            extra[proj.post].append(f"{proj.target} = R_{proj.name} : 1")
+        elif proj.pre == proj.post:
+            extra[proj.post].append(f"{proj.target} = R_{proj.name} - {proj.gate} : 1")
+        else:
+            extra[proj.post].append(f"self_{proj.name} : 1")
+            extra[proj.post].append(f"{proj.target} = R_{proj.name} - self_{proj.name} : 1")
+
+    # ---- neuron groups ------------------------------------------------------------------
+    eqs = {
+        "PY": equations.pyramidal(per_spike),
+        "IN": equations.interneuron(per_spike),
+        "TC": equations.thalamocortical(),
+        "TRN": equations.reticular(),
+    }
+    groups: dict[str, b2.NeuronGroup] = {}
+    for pop in present:
+        n = sizes[pop] * n_regions
+        text = eqs[pop] + "\n".join(extra[pop]) + "\n"
+        v = "v_so" if pop == "PY" else "v"
+        kwargs: dict[str, Any] = {
+            "threshold": f"{v} >= {THRESHOLD}",
+            "refractory": f"{v} >= {THRESHOLD}",
+            "method": "euler",
+            "name": pop,
+            "order": 0,
+        }
+        events = {}
+        if pop == "PY":
+            events["spike_dr"] = f"v_dr >= {THRESHOLD} and v_dr_prev < {THRESHOLD}"
+        if pop in ("PY", "IN"):
+            if per_spike:
+                res = [r for r in ("ampa_py_dr", "nmda_py_dr", "ampa_py_in", "nmda_py_in",
+                                   "gabaa_in_py", "gabaa_in_in") if f"dres_{r}/dt" in text]  # fmt: skip
+                kwargs["reset"] = "\n".join(f"res_{r} *= depr_factor" for r in res)
+            else:
+                # DynaSim's detector with downsample_factor 10 compares against the last
+                # stored 0.1-ms sample, so it re-triggers until the next storage step.
+                events["dep_trigger"] = f"{v} >= {THRESHOLD} and v_stored < {THRESHOLD}"
+        if events:
+            kwargs["events"] = events
+        g = b2.NeuronGroup(n, text, **kwargs)
+        g.region = np.repeat(np.arange(n_regions), sizes[pop])
+        g.cell = np.tile(np.arange(sizes[pop]), n_regions)
+        if pop == "PY":
+            g.run_regularly("v_dr_prev = v_dr", when="end", name="PY_dr_prev")
+        if pop in ("PY", "IN") and not per_spike:
+            g.run_on_event("dep_trigger", "tspike = t")
+            g.run_regularly(f"v_stored = {v}", dt=0.1 * b2.ms, when="start",
+                            name=f"{pop}_store")  # fmt: skip
+        groups[pop] = g
+
+    region = b2.NeuronGroup(
+        n_regions, "".join(f"{r} : 1\n" for r in region_vars) or "dummy : 1",
+        name="region", order=0.5,
+    )  # fmt: skip
+    probe_eqs = "eeg_py : amp/meter**2\neeg_tc : amp/meter**2\n"
+    probe = b2.NeuronGroup(n_regions, probe_eqs, name="probe", order=0.75)
+    objects: list[Any] = [*groups.values(), region, probe]
+    # link column sums before any Synapses object captures the groups' variables
+    for proj, _netcon, _nf, kind in plans:
+        if kind != "sparse":
+            post = groups[proj.post]
+            index = np.asarray(post.region[:], dtype=np.int64)
+            setattr(post, f"R_{proj.name}", b2.linked_var(region, f"R_{proj.name}", index=index))
+
+    # ---- parameters, weights and initial conditions ----------------------------------------
+    _set_parameters(groups, plist, sizes, plans)
+    draw_initial_conditions(groups, plist, sizes, seed)
+
+    # ---- synapses --------------------------------------------------------------------------
+    counts: dict[str, int] = {}
+    agg: dict[str, list[str]] = {}
+    selfs: dict[tuple[str, str], list[str]] = {}
+    sparse: dict[tuple[str, str, bytes], tuple[np.ndarray, list[str]]] = {}
+    for proj, netcon, _nf, kind in plans:
+        if kind == "sparse":
+            key = (proj.pre, proj.post, netcon.tobytes())
+            sparse.setdefault(key, (netcon, []))[1].append(f"{proj.target}_post = {proj.gate}_pre")
+            counts[proj.name] = int(netcon.sum()) * n_regions
+            continue
+        agg.setdefault(proj.pre, []).append(f"R_{proj.name}_post = {proj.gate}_pre")
+        counts[proj.name] = int(netcon.sum()) * n_regions
+        if kind == "full_minus_self" and proj.pre != proj.post:
+            selfs.setdefault((proj.pre, proj.post), []).append(
+                f"self_{proj.name}_post = {proj.gate}_pre"
+            )
+    for pop, lines in agg.items():
+        objects.append(_to_region(groups[pop], region, lines, f"{pop}_to_region"))
+    for (pre, post), lines in selfs.items():
+        n_self = min(sizes[pre], sizes[post])
+        s = b2.Synapses(groups[pre], groups[post], _summed(lines), name=f"{pre}_self_{post}")
+        i = _cells(np.arange(n_self), sizes[pre], n_regions)
+        j = _cells(np.arange(n_self), sizes[post], n_regions)
+        s.connect(i=i, j=j)
+        objects.append(s)
+    for k, ((pre, post, _), (netcon, lines)) in enumerate(sparse.items()):
+        s = b2.Synapses(groups[pre], groups[post], _summed(lines), name=f"{pre}_{post}_{k}")
+        ii, jj = np.nonzero(netcon)
+        s.connect(i=_cells(ii, sizes[pre], n_regions), j=_cells(jj, sizes[post], n_regions))
+        objects.append(s)
+
+    # EEG proxy of the paper: sum over PYdr of the PYso->PYdr and TC->PYdr AMPA currents
+    eeg = b2.Synapses(
+        groups["PY"], probe,
+        "eeg_py_post = eeg_py_cell_pre : amp/meter**2 (summed)\n"
+        "eeg_tc_post = eeg_tc_cell_pre : amp/meter**2 (summed)",
+        name="PY_to_probe",
+    )  # fmt: skip
+    eeg.connect(i=np.arange(groups["PY"].N), j=np.asarray(groups["PY"].region[:]))
+    # Synapses cannot read subexpressions that involve the column sums (linked variables
+    # with an index), so each cell's two currents are copied once per step, after all sums
+    # (-1, -0.5) and before the state updaters (0).
+    groups["PY"].run_regularly(
+        "eeg_py_cell = I_ampa_py_dr\neeg_tc_cell = I_ampa_tc_dr",
+        when="groups", order=-0.4, name="PY_eeg_cells",
+    )  # fmt: skip
+    objects.append(eeg)
+
+    # ---- external Poisson input -----------------------------------------------------------
+    rate = p0.poisson_rate_hz * b2.Hz
+    for pop in ("PY", "TC", "TRN"):
+        if pop in groups:
+            objects.append(b2.PoissonInput(groups[pop], "s_ext", 1, rate, weight=1.0))
+
+    # ---- monitors --------------------------------------------------------------------------
+    rec_dt = record_dt_ms * b2.ms
+    proxy = b2.StateMonitor(probe, ["eeg_py", "eeg_tc"], record=True, dt=rec_dt,
+                            when="groups", order=-0.1, name="proxy_monitor")  # fmt: skip
+    spikes = {pop: b2.SpikeMonitor(groups[pop], record=True, name=f"spikes_{pop}")
+              for pop in present}  # fmt: skip
+    spikes["PYdr"] = b2.EventMonitor(groups["PY"], "spike_dr", name="spikes_PYdr")
+    states = {}
+    for pop, variables in (record_states or {}).items():
+        if pop not in groups:
+            raise ValueError(f"cannot record states of {pop!r}: populations are {present}")
+        idx = _cells(np.arange(min(record_cells, sizes[pop])), sizes[pop], n_regions)
+        states[pop] = b2.StateMonitor(groups[pop], list(variables), record=idx, dt=rec_dt,
+                                      when="groups", order=-0.1, name=f"states_{pop}")  # fmt: skip
+    objects += [proxy, *spikes.values(), *states.values()]
+    return ColumnNetwork(
+        n_regions=n_regions,
+        sizes=sizes,
+        groups=groups,
+        objects=objects,
+        spike_monitors=spikes,
+        proxy_monitor=proxy,
+        state_monitors=states,
+        synapse_counts=counts,
+    )
+
+
+def _summed(lines: list[str]) -> str:
+    return "\n".join(f"{line} : 1 (summed)" for line in lines)
+
+
+def _to_region(pre: b2.NeuronGroup, region: b2.NeuronGroup, lines: list[str], name: str):
+    s = b2.Synapses(pre, region, _summed(lines), name=name)
+    s.connect(i=np.arange(pre.N), j=np.asarray(pre.region[:]))
+    return s
+
+
+def _cells(local: np.ndarray, n_per_region: int, n_regions: int) -> np.ndarray:
+    """Global indices of local cell indices repeated in every column."""
+    local = np.asarray(local, dtype=int)
+    return (np.arange(n_regions)[:, None] * n_per_region + local[None, :]).ravel()
+
+
+def _set_parameters(groups, plist, sizes, plans) -> None:
+    """Per-cell constants from each column's parameter set (mS/cm^2 -> Brian2 units)."""
+    msc = b2.msiemens / b2.cm**2
+    gnames = {
+        "PY": "g_leak_so g_na_so g_k_so g_a g_ks g_kna g_leak_dr g_nap g_ar g_hva g_kca",
+        "IN": "g_leak_in g_na_in g_k_in",
+        "TC": "g_na_tc g_k_tc g_leak_tc g_kleak_tc g_t_tc g_h",
+        "TRN": "g_na_trn g_k_trn g_leak_trn g_kleak_trn g_t_trn",
+    }
+    for pop, g in groups.items():
+        n = sizes[pop]
+        for name in gnames[pop].split():
+            setattr(g, name, _per_cell(plist, n, lambda p, a=name: getattr(p, a)) * msc)
+        if pop in ("PY", "TC", "TRN"):
+            ext = {"PY": "g_ext_dr", "TC": "g_ext_tc", "TRN": "g_ext_trn"}[pop]
+            g.g_ext = _per_cell(plist, n, lambda p, a=ext: getattr(p, a)) * msc
+            g.tau_ext = _per_cell(plist, n, lambda p: p.tau_ext_ms) * b2.ms
+        if pop in ("PY", "IN"):
+            g.tau_res = _per_cell(plist, n, lambda p: p.tau_res_ms) * b2.ms
+            g.depr_factor = _per_cell(plist, n, lambda p: p.depr_factor)
+        if pop in ("IN", "TRN"):
+            g.gabaa_tau_mult = _per_cell(plist, n, lambda p: p.gabaa_tau_mult)
+    py = groups["PY"]
+    n = sizes["PY"]
+    py.g_com_so = _per_cell(plist, n, lambda p: p.g_com_so) * msc  # variability: initial.py
+    py.g_com_dr = _per_cell(plist, n, lambda p: p.g_com_dr) * msc
+    py.stim_amp = _per_cell(plist, n, lambda p: p.stim_amp) * b2.uamp / b2.cm**2
+    py.stim_onset = _per_cell(plist, n, lambda p: p.stim_onset_ms) * b2.ms
+    py.stim_offset = _per_cell(plist, n, lambda p: p.stim_offset_ms) * b2.ms
+    for proj, _netcon, nf, _kind in plans:
+        post = groups[proj.post]
+        mult = (lambda p: p.gabaa_cond_mult) if proj.gabaa else (lambda p: 1.0)
+        w = _per_cell(plist, sizes[proj.post], lambda p, a=proj.g, m=mult: getattr(p, a) * m(p))
+        setattr(post, f"w_{proj.name}", w / nf * msc)

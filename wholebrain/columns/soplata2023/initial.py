@@ -1,0 +1,95 @@
+"""Random initial conditions of the Soplata 2023 column, as the mechanism files specify.
+
+Each entry is ``variable: (base, spread)`` for ``base + spread*U(0, 1)`` per cell (a negative
+spread is ``base - |spread|*U``, as for ``res``). Synaptic variables are drawn per
+presynaptic cell, separately for each mechanism. One child random stream per region
+(``numpy.random.SeedSequence(seed).spawn``) makes region ``r`` of a brain draw exactly what
+column ``r`` built alone draws.
+"""
+
+from __future__ import annotations
+
+import brian2 as b2
+import numpy as np
+
+from .parameters import Soplata2023Params
+
+_V0 = (-68.0, 20.0)  # mV, 2023 files (older versions: 50 mV spread)
+_SYN = (0.0, 0.1)
+_RES = (0.8, -0.1)
+
+INITIAL: dict[str, dict[str, tuple[float, float]]] = {
+    "PY": {
+        "v_so": _V0, "v_dr": _V0,
+        "h_na": (0.7, 0.1), "n_k": (0.05, 0.05), "h_a": (0.1, 0.1), "m_ks": (0.005, 0.001),
+        "h_loc": (0.5, 0.1), "na_conc": (12.0, 3.0), "ca_dr": (0.001, 0.01),
+        "s_ampa_py_dr": _SYN, "res_ampa_py_dr": _RES,
+        "s_nmda_py_dr": _SYN, "x_nmda_py_dr": _SYN, "res_nmda_py_dr": _RES,
+        "s_ampa_py_in": _SYN, "res_ampa_py_in": _RES,
+        "s_nmda_py_in": _SYN, "x_nmda_py_in": _SYN, "res_nmda_py_in": _RES,
+        "s_ampa_py_tc": _SYN, "s_ampa_py_trn": _SYN,
+    },
+    "IN": {
+        "v": _V0, "h_na": (0.7, 0.1), "n_k": (0.13, 0.01),
+        "s_gabaa_in_py": _SYN, "res_gabaa_in_py": _RES,
+        "s_gabaa_in_in": _SYN, "res_gabaa_in_in": _RES,
+    },
+    "TC": {
+        "v": _V0, "m_na": (7e-5, 1e-5), "h_na": (0.8, 0.1), "n_k": (2.5e-4, 1e-5),
+        "h_t": (0.01, 0.005), "ca": (3e-4, 1e-5),
+        "o_h": (0.05, 0.01), "p_1": (0.06, 0.01), "o_l": (0.55, 0.01),
+        "s_ampa_tc_trn": _SYN, "s_ampa_tc_dr": _SYN, "s_ampa_tc_in": _SYN,
+    },
+    "TRN": {
+        "v": _V0, "m_na": (2e-5, 1e-5), "h_na": (0.8, 0.1), "n_k": (1.5e-4, 1e-4),
+        "m_t": (0.01, 0.01), "h_t": (0.6, 0.01),
+        "s_gabaa_trn_tc": _SYN, "r_gabab": _SYN, "s_gabab": _SYN, "s_gabaa_trn_trn": _SYN,
+    },
+}  # fmt: skip
+
+
+def region_streams(seed: int, n_regions: int) -> list[np.random.Generator]:
+    """One independent generator per region, derived from ``seed``."""
+    return [np.random.default_rng(s) for s in np.random.SeedSequence(seed).spawn(n_regions)]
+
+
+def draw_initial_conditions(
+    groups: dict[str, b2.NeuronGroup],
+    plist: list[Soplata2023Params],
+    sizes: dict[str, int],
+    seed: int,
+) -> None:
+    """Set every state variable's initial value, and the per-cell random constants."""
+    n_regions = len(plist)
+    values: dict[tuple[str, str], list[np.ndarray]] = {}
+    for rng, p in zip(region_streams(seed, n_regions), plist, strict=True):
+        for pop, table in INITIAL.items():
+            if pop not in groups:
+                continue
+            n = sizes[pop]
+            for var, (base, spread) in table.items():
+                if var.startswith("res_") and var not in groups[pop].variables:
+                    continue
+                values.setdefault((pop, var), []).append(base + spread * rng.random(n))
+        n_py = sizes["PY"]
+        # per-cell constants drawn after the state variables, in a fixed order
+        u_com = rng.random(n_py)
+        values.setdefault(("PY", "_com"), []).append(1 + p.g_com_variability * (2 * u_com - 1))
+        dist = 1 - 2 * rng.random(n_py) if p.stim_random else np.ones(n_py)
+        values.setdefault(("PY", "stim_dist"), []).append(dist)
+    for (pop, var), chunks in values.items():
+        g = groups[pop]
+        arr = np.concatenate(chunks)
+        if var == "_com":
+            g.g_com_so = g.g_com_so[:] * arr
+            g.g_com_dr = g.g_com_dr[:] * arr
+        elif var.startswith("v"):
+            setattr(g, var, arr * b2.mV)
+        else:
+            setattr(g, var, arr)
+    for pop in ("PY", "IN"):
+        g = groups.get(pop)
+        if g is not None and "tspike" in g.variables:
+            g.tspike = -1 * b2.second  # no spike yet
+            g.v_stored = g.v_so[:] if pop == "PY" else g.v[:]
+    groups["PY"].v_dr_prev = groups["PY"].v_dr[:]
