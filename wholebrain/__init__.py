@@ -21,7 +21,6 @@ __version__ = "0.1.0"
 _LAZY = {
     "columns": "wholebrain.columns",
     "BrainModel": "wholebrain.brain",
-    "simulate": "wholebrain.simulate",
     "SimulationResult": "wholebrain.result",
     "load_result": "wholebrain.result",
     "load_connectome": "wholebrain.connectome",
@@ -33,7 +32,12 @@ _LAZY = {
 
 _MODULES = {"columns"}
 
-__all__ = sorted([*_LAZY, "__version__"])
+__all__ = sorted([*_LAZY, "__version__", "simulate"])
+
+
+# Imported eagerly: the function shares its name with its module, and a lazy attribute would be
+# shadowed by the submodule as soon as anything imports ``wholebrain.simulate``.
+from .simulate import simulate  # noqa: E402
 
 
 def __getattr__(name: str) -> Any:

@@ -30,13 +30,16 @@ from typing import Any
 import brian2 as b2
 import numpy as np
 
-from . import equations
+from . import depression, equations
 from .connectivity import PROJECTIONS, classify, projection_matrix
 from .initial import draw_initial_conditions
 from .parameters import Soplata2023Params
 
 POPULATIONS = ("PY", "IN", "TC", "TRN")
-THRESHOLD = "-25*mV"
+THRESHOLD = depression.THRESHOLD
+_RES_VARS = tuple(
+    f"res_{m}" for m in ("ampa_py_dr", "nmda_py_dr", "ampa_py_in", "nmda_py_in", "gabaa_in_py", "gabaa_in_in")
+)
 #: the structural settings that must be equal in every column of one network
 STRUCTURAL = ("scale", "thalamus", "depression", "connectivity")
 
@@ -155,18 +158,12 @@ def build_columns(
             "name": pop,
             "order": 0,
         }
-        events = {}
-        if pop == "PY":
-            events["spike_dr"] = f"v_dr >= {THRESHOLD} and v_dr_prev < {THRESHOLD}"
+        events = {"spike_dr": f"v_dr >= {THRESHOLD} and v_dr_prev < {THRESHOLD}"} if pop == "PY" else {}
         if pop in ("PY", "IN"):
+            events.update(depression.spike_events(v, per_spike))
             if per_spike:
-                res = [r for r in ("ampa_py_dr", "nmda_py_dr", "ampa_py_in", "nmda_py_in",
-                                   "gabaa_in_py", "gabaa_in_in") if f"dres_{r}/dt" in text]  # fmt: skip
-                kwargs["reset"] = "\n".join(f"res_{r} *= depr_factor" for r in res)
-            else:
-                # DynaSim's detector with downsample_factor 10 compares against the last
-                # stored 0.1-ms sample, so it re-triggers until the next storage step.
-                events["dep_trigger"] = f"{v} >= {THRESHOLD} and v_stored < {THRESHOLD}"
+                res = [name for name in _RES_VARS if f"d{name}/dt" in text]
+                kwargs["reset"] = depression.per_spike_reset(res)
         if events:
             kwargs["events"] = events
         g = b2.NeuronGroup(n, text, **kwargs)
@@ -174,10 +171,8 @@ def build_columns(
         g.cell = np.tile(np.arange(sizes[pop]), n_regions)
         if pop == "PY":
             g.run_regularly("v_dr_prev = v_dr", when="end", name="PY_dr_prev")
-        if pop in ("PY", "IN") and not per_spike:
-            g.run_on_event("dep_trigger", "tspike = t")
-            g.run_regularly(f"v_stored = {v}", dt=0.1 * b2.ms, when="start",
-                            name=f"{pop}_store")  # fmt: skip
+        if pop in ("PY", "IN"):
+            depression.attach(g, v, per_spike)
         groups[pop] = g
 
     region = b2.NeuronGroup(

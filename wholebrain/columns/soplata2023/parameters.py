@@ -215,12 +215,9 @@ def _coerce(overrides: dict[str, Any]) -> dict[str, Any]:
                 "ms": brian2.ms,
                 "Hz": brian2.Hz,
             }[unit]
-            try:
-                value = float(value / target)
-            except brian2.DimensionMismatchError:
-                raise ValueError(
-                    f"parameter {name} needs units of {unit}, got {value!r}"
-                ) from None
+            if brian2.get_dimensions(value) != brian2.get_dimensions(target):
+                raise ValueError(f"parameter {name} needs units of {unit}, got {value!r}")
+            value = float(value / target)
         out[name] = value
     return out
 
