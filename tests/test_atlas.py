@@ -168,3 +168,19 @@ def test_glass_brain_needs_centres(tmp_path):
     assert con.frame == "none"
     with pytest.raises(ValueError, match="no centres"):
         connectome_plots.display_coords(con)
+
+
+def test_every_subpackage_and_the_atlases_are_listed_for_installation():
+    # pyproject lists packages explicitly so that atlases/ installs as wholebrain/_atlases;
+    # a subpackage missing from that list would be absent from a non-editable install.
+    import tomllib
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[1]
+    config = tomllib.loads((root / "pyproject.toml").read_text())["tool"]["setuptools"]
+    found = {
+        ".".join(p.parent.relative_to(root).parts)
+        for p in (root / "wholebrain").rglob("__init__.py")
+    }
+    assert set(config["packages"]) == found | {"wholebrain._atlases"}
+    assert config["package-dir"]["wholebrain._atlases"] == "atlases"
