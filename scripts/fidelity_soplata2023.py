@@ -32,35 +32,46 @@ def main(argv: list[str] | None = None) -> int:
     args = ap.parse_args(argv)
 
     reference = fidelity.reference_statistics("propofol_main")
-    model = wb.BrainModel.single_column(
-        "soplata2023", args.condition, depression=args.depression
-    )
+    model = wb.BrainModel.single_column("soplata2023", args.condition, depression=args.depression)
     ours = []
     for seed in range(args.first_seed, args.first_seed + args.seeds):
         t0 = time.perf_counter()
         res = wb.simulate(
-            model, args.duration, seed=seed, backend="cpp", threads=args.threads,
-            record_states={"PY": ["res_ampa_py_dr"]}, record_cells=5,
-        )  # fmt: skip
+            model,
+            args.duration,
+            seed=seed,
+            backend="cpp",
+            threads=args.threads,
+            record_states={"PY": ["res_ampa_py_dr"]},
+            record_cells=5,
+        )
         stats = fidelity.result_statistics(res)
         ours.append(stats)
         if args.save:
             res.save(f"{args.save}/{args.condition}_{args.depression}_seed{seed}.npz")
         line = {"seed": seed, "wall_s": round(time.perf_counter() - t0, 1), **stats}
-        print(json.dumps(line) if args.json else
-              f"seed {seed}: " + ", ".join(f"{k}={v:.3g}" for k, v in stats.items()),
-              file=sys.stdout if args.json else sys.stderr, flush=True)  # fmt: skip
+        print(
+            json.dumps(line)
+            if args.json
+            else f"seed {seed}: " + ", ".join(f"{k}={v:.3g}" for k, v in stats.items()),
+            file=sys.stdout if args.json else sys.stderr,
+            flush=True,
+        )
     rows = fidelity.compare(ours, reference)
     if args.json:
         for row in rows:
             print(json.dumps({"kind": "comparison", "condition": args.condition, **row}))
         return 0
-    print(f"\nsoplata2023 '{args.condition}' ({args.depression} depression), {len(ours)} seeds x "
-          f"{args.duration:g} s vs DynaSim propofol_main (seed 8089439, 6 s)")  # fmt: skip
+    print(
+        f"\nsoplata2023 '{args.condition}' ({args.depression} depression), {len(ours)} seeds x "
+        f"{args.duration:g} s vs DynaSim propofol_main (seed 8089439, 6 s)"
+    )
     print(f"{'statistic':<22}{'DynaSim':>10}{'ours mean':>11}{'SD':>9}{'min':>9}{'max':>9}{'z':>7}")
     for r in rows:
-        print(f"{r['statistic']:<22}{r['reference']:>10.3g}{r['mean']:>11.3g}{r['sd']:>9.3g}"
-              f"{r['min']:>9.3g}{r['max']:>9.3g}{r['z']:>7.2f}")  # fmt: skip
+        print(
+            f"{r['statistic']:<22}{r['reference']:>10.3g}{r['mean']:>11.3g}{r['sd']:>9.3g}"
+            f"{r['min']:>9.3g}{r['max']:>9.3g}{r['z']:>7.2f}"
+        )
     return 0
 
 

@@ -15,14 +15,21 @@ from wholebrain.columns.soplata2023.parameters import condition
 
 # projection -> (inputs per target cell, NF) with the paper's sizes (model notes, table 4.3)
 PAPER = {
-    "ampa_py_dr": (20, 20), "nmda_py_dr": (20, 20),
-    "ampa_py_in": (99, 100), "nmda_py_in": (99, 100),
-    "gabaa_in_py": (None, 4), "gabaa_in_in": (19, 20),
-    "ampa_tc_dr": (20, 4.2), "ampa_tc_in": (20, 20),
-    "ampa_py_tc": (100, 100), "ampa_py_trn": (100, 100),
-    "gabaa_trn_tc": (20, 20), "gabab_trn_tc": (20, 20),
-    "gabaa_trn_trn": (20, 20), "ampa_tc_trn": (20, 20),
-}  # fmt: skip
+    "ampa_py_dr": (20, 20),
+    "nmda_py_dr": (20, 20),
+    "ampa_py_in": (99, 100),
+    "nmda_py_in": (99, 100),
+    "gabaa_in_py": (None, 4),
+    "gabaa_in_in": (19, 20),
+    "ampa_tc_dr": (20, 4.2),
+    "ampa_tc_in": (20, 20),
+    "ampa_py_tc": (100, 100),
+    "ampa_py_trn": (100, 100),
+    "gabaa_trn_tc": (20, 20),
+    "gabab_trn_tc": (20, 20),
+    "gabaa_trn_trn": (20, 20),
+    "ampa_tc_trn": (20, 20),
+}
 
 
 @pytest.mark.parametrize("proj", PROJECTIONS, ids=lambda p: p.name)

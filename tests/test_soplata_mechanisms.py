@@ -37,9 +37,11 @@ def stepped():
             if name in g.variables:
                 setattr(g, name, (volts + (0.37 if name == "v_dr" else 0)) * b2.mV)
         for var in g.variables.keys():
-            if var.split("_")[0] in ("h", "n", "m", "s", "x", "r", "o", "p") and not var.startswith(
-                ("s_ext",)
-            ) and not var.endswith("_linked"):  # fmt: skip
+            if (
+                var.split("_")[0] in ("h", "n", "m", "s", "x", "r", "o", "p")
+                and not var.startswith(("s_ext",))
+                and not var.endswith("_linked")
+            ):
                 try:
                     setattr(g, var, STATE)
                 except Exception:  # subexpressions / constants
@@ -91,13 +93,21 @@ def test_pyso_sodium_potassium_and_kna(stepped):
     am = 0.1 * (V + 33) / (1 - exp(-(V + 33) / 10))
     bm = 4 * exp(-(V + 53.7) / 12)
     minf = am / (am + bm)
-    np.testing.assert_allclose(current(stepped, "PY", "I_na_so"), -50 * minf**3 * STATE * (V - 55), rtol=1e-9)
-    np.testing.assert_allclose(current(stepped, "PY", "I_k_so"), -10.5 * STATE**4 * (V + 100), rtol=1e-9)
+    np.testing.assert_allclose(
+        current(stepped, "PY", "I_na_so"), -50 * minf**3 * STATE * (V - 55), rtol=1e-9
+    )
+    np.testing.assert_allclose(
+        current(stepped, "PY", "I_k_so"), -10.5 * STATE**4 * (V + 100), rtol=1e-9
+    )
     w = 0.37 / (1 + (38.7 / 14.0) ** 3.5)
     np.testing.assert_allclose(current(stepped, "PY", "I_kna"), -1.33 * w * (V + 100), rtol=1e-9)
     ma = 1 / (1 + exp(-(V + 50) / 20))
-    np.testing.assert_allclose(current(stepped, "PY", "I_a"), -1.0 * ma**3 * STATE * (V + 100), rtol=1e-9)
-    np.testing.assert_allclose(current(stepped, "PY", "I_leak_so"), -0.0667 * (V + 60.95), rtol=1e-9)
+    np.testing.assert_allclose(
+        current(stepped, "PY", "I_a"), -1.0 * ma**3 * STATE * (V + 100), rtol=1e-9
+    )
+    np.testing.assert_allclose(
+        current(stepped, "PY", "I_leak_so"), -0.0667 * (V + 60.95), rtol=1e-9
+    )
 
     dh, _ = rate(stepped, "PY", "h_na")
     ah, bh = 0.07 * exp(-(V + 50) / 10), 1 / (1 + exp(-(V + 20) / 10))
@@ -109,10 +119,14 @@ def test_pyso_sodium_potassium_and_kna(stepped):
     bn = 0.125 * exp(-(V + 44) / 25)
     np.testing.assert_allclose(dn, 4 * (an * (1 - STATE) - bn * STATE), rtol=1e-6, atol=1e-9)
     dha, _ = rate(stepped, "PY", "h_a")
-    np.testing.assert_allclose(dha, (1 / (1 + exp((V + 80) / 6)) - STATE) / 15, rtol=1e-6, atol=1e-9)
+    np.testing.assert_allclose(
+        dha, (1 / (1 + exp((V + 80) / 6)) - STATE) / 15, rtol=1e-6, atol=1e-9
+    )
     dks, _ = rate(stepped, "PY", "m_ks")
     tau = 8 / (exp(-(V + 55) / 30) + exp((V + 55) / 30))
-    np.testing.assert_allclose(dks, (1 / (1 + exp(-(V + 34) / 6.5)) - STATE) / tau, rtol=1e-6, atol=1e-9)
+    np.testing.assert_allclose(
+        dks, (1 / (1 + exp(-(V + 34) / 6.5)) - STATE) / tau, rtol=1e-6, atol=1e-9
+    )
 
 
 def test_sodium_pool_of_the_kna_current(stepped):
@@ -131,11 +145,19 @@ def test_pydr_currents_and_calcium(stepped):
     b = stepped[0]["PY"]
     V = mv(b["v_dr"])
     np.testing.assert_allclose(current(stepped, "PY", "I_leak_dr"), -0.005 * (V + 60.95), rtol=1e-9)
-    np.testing.assert_allclose(current(stepped, "PY", "I_nap"), -0.0686 * (1 / (1 + exp(-(V + 55.7) / 7.7))) ** 3 * (V - 55), rtol=1e-9)
-    np.testing.assert_allclose(current(stepped, "PY", "I_ar"), -0.0257 / (1 + exp((V + 75) / 4)) * (V + 100), rtol=1e-9)
+    np.testing.assert_allclose(
+        current(stepped, "PY", "I_nap"),
+        -0.0686 * (1 / (1 + exp(-(V + 55.7) / 7.7))) ** 3 * (V - 55),
+        rtol=1e-9,
+    )
+    np.testing.assert_allclose(
+        current(stepped, "PY", "I_ar"), -0.0257 / (1 + exp((V + 75) / 4)) * (V + 100), rtol=1e-9
+    )
     ihva = -0.43 * (1 / (1 + exp(-(V + 20) / 9))) ** 2 * (V - 120)
     np.testing.assert_allclose(current(stepped, "PY", "I_hva"), ihva, rtol=1e-9)
-    np.testing.assert_allclose(current(stepped, "PY", "I_kca"), -0.57 * 2 / 32 * (V + 100), rtol=1e-9)
+    np.testing.assert_allclose(
+        current(stepped, "PY", "I_kca"), -0.57 * 2 / 32 * (V + 100), rtol=1e-9
+    )
     dca, _ = rate(stepped, "PY", "ca_dr")
     np.testing.assert_allclose(dca, 5 * 3.5e-4 * ihva - 2.0 / 150, rtol=1e-6)
     Vs = mv(b["v_so"])
@@ -147,13 +169,17 @@ def test_interneuron(stepped):
     V = mv(stepped[0]["IN"]["v"])
     am = 0.5 * (V + 35) / (1 - exp(-(V + 35) / 10))
     minf = am / (am + 20 * exp(-(V + 60) / 18))
-    np.testing.assert_allclose(current(stepped, "IN", "I_na"), -35 * minf**3 * STATE * (V - 55), rtol=1e-9)
+    np.testing.assert_allclose(
+        current(stepped, "IN", "I_na"), -35 * minf**3 * STATE * (V - 55), rtol=1e-9
+    )
     dh, _ = rate(stepped, "IN", "h_na")
     ah, bh = 0.35 * exp(-(V + 58) / 20), 5 / (1 + exp(-(V + 28) / 10))
     np.testing.assert_allclose(dh, ah * (1 - STATE) - bh * STATE, rtol=1e-6, atol=1e-9)
     dn, _ = rate(stepped, "IN", "n_k")
     an = 0.05 * (V + 34) / (1 - exp(-(V + 34) / 10))
-    np.testing.assert_allclose(dn, an * (1 - STATE) - 0.625 * exp(-(V + 44) / 80) * STATE, rtol=1e-6, atol=1e-9)
+    np.testing.assert_allclose(
+        dn, an * (1 - STATE) - 0.625 * exp(-(V + 44) / 80) * STATE, rtol=1e-6, atol=1e-9
+    )
 
 
 def _traub(V, shift):
@@ -187,15 +213,23 @@ def test_tc_t_current_calcium_and_h_current(stepped):
     np.testing.assert_allclose(current(stepped, "TC", "I_t"), it, rtol=1e-9)
     dht, _ = rate(stepped, "TC", "h_t")
     tau = (30.8 + (211.4 + exp((V + 115.2) / 5)) / (1 + exp((V + 86) / 3.2))) / 3.73
-    np.testing.assert_allclose(dht, (1 / (1 + exp((V + 83) / 4)) - STATE) / tau, rtol=1e-6, atol=1e-9)
+    np.testing.assert_allclose(
+        dht, (1 / (1 + exp((V + 83) / 4)) - STATE) / tau, rtol=1e-6, atol=1e-9
+    )
     dca, _ = rate(stepped, "TC", "ca")
     A = 10 / (2 * 96489)
-    np.testing.assert_allclose(dca, np.maximum(A * it, 0) + (2.4e-4 - ca) / 5, rtol=1e-6, atol=1e-12)
-    np.testing.assert_allclose(current(stepped, "TC", "I_h"), -0.005 * (STATE + 2 * STATE) * (V + 40), rtol=1e-9)
+    np.testing.assert_allclose(
+        dca, np.maximum(A * it, 0) + (2.4e-4 - ca) / 5, rtol=1e-6, atol=1e-12
+    )
+    np.testing.assert_allclose(
+        current(stepped, "TC", "I_h"), -0.005 * (STATE + 2 * STATE) * (V + 40), rtol=1e-9
+    )
     hinf = 1 / (1 + exp((V + 75) / 5.5))
     ts = 20 + 1000 / (exp((V + 71.5) / 14.2) + exp(-(V + 89) / 11.6))
     do, _ = rate(stepped, "TC", "o_h")
-    np.testing.assert_allclose(do, hinf / ts * (1 - 2 * STATE) - (1 - hinf) / ts * STATE, rtol=1e-6, atol=1e-12)
+    np.testing.assert_allclose(
+        do, hinf / ts * (1 - 2 * STATE) - (1 - hinf) / ts * STATE, rtol=1e-6, atol=1e-12
+    )
     dp, _ = rate(stepped, "TC", "p_1")
     np.testing.assert_allclose(dp, 4e-4 * (ca / 0.002) ** 4 * (1 - STATE) - 4e-4 * STATE, rtol=1e-6)
     dl, _ = rate(stepped, "TC", "o_l")
@@ -205,13 +239,19 @@ def test_tc_t_current_calcium_and_h_current(stepped):
 
 def test_trn_t_current(stepped):
     V = mv(stepped[0]["TRN"]["v"])
-    np.testing.assert_allclose(current(stepped, "TRN", "I_t"), -3 * STATE**2 * STATE * (V - 120), rtol=1e-9)
+    np.testing.assert_allclose(
+        current(stepped, "TRN", "I_t"), -3 * STATE**2 * STATE * (V - 120), rtol=1e-9
+    )
     dm, _ = rate(stepped, "TRN", "m_t")
     taum = (3 + 1 / (exp((V + 29) / 10) + exp(-(V + 104) / 15))) / 6.81
-    np.testing.assert_allclose(dm, (1 / (1 + exp(-(V + 54) / 7.4)) - STATE) / taum, rtol=1e-6, atol=1e-9)
+    np.testing.assert_allclose(
+        dm, (1 / (1 + exp(-(V + 54) / 7.4)) - STATE) / taum, rtol=1e-6, atol=1e-9
+    )
     dh, _ = rate(stepped, "TRN", "h_t")
     tauh = (85 + 1 / (exp((V + 50) / 4) + exp(-(V + 409) / 50))) / 3.73
-    np.testing.assert_allclose(dh, (1 / (1 + exp((V + 82) / 5)) - STATE) / tauh, rtol=1e-6, atol=1e-9)
+    np.testing.assert_allclose(
+        dh, (1 / (1 + exp((V + 82) / 5)) - STATE) / tauh, rtol=1e-6, atol=1e-9
+    )
 
 
 def test_synaptic_gating_kinetics(stepped):
@@ -222,16 +262,22 @@ def test_synaptic_gating_kinetics(stepped):
     d, _ = rate(stepped, "PY", "s_nmda_py_in")
     np.testing.assert_allclose(d, 0.5 * STATE * (1 - STATE) - STATE / 100, rtol=1e-6, atol=1e-12)
     d, _ = rate(stepped, "PY", "s_ampa_py_tc")
-    np.testing.assert_allclose(d, 5 * (1 + tanh(Vs / 4)) * (1 - STATE) - STATE / 2, rtol=1e-6, atol=1e-9)
+    np.testing.assert_allclose(
+        d, 5 * (1 + tanh(Vs / 4)) * (1 - STATE) - STATE / 2, rtol=1e-6, atol=1e-9
+    )
     Vi = mv(stepped[0]["IN"]["v"])
     fi = 1 / (1 + exp(-(Vi - 20) / 2))
     d, _ = rate(stepped, "IN", "s_gabaa_in_py")
     np.testing.assert_allclose(d, fi - STATE / (5 * 3), rtol=1e-6, atol=1e-9)  # propofol tau x3
     Vr = mv(stepped[0]["TRN"]["v"])
     d, _ = rate(stepped, "TRN", "s_gabaa_trn_tc")
-    np.testing.assert_allclose(d, 2 * (1 + tanh(Vr / 4)) * (1 - STATE) - STATE / 15, rtol=1e-6, atol=1e-9)
+    np.testing.assert_allclose(
+        d, 2 * (1 + tanh(Vr / 4)) * (1 - STATE) - STATE / 15, rtol=1e-6, atol=1e-9
+    )
     d, _ = rate(stepped, "TRN", "r_gabab")
-    np.testing.assert_allclose(d, (1 + tanh(Vr / 4)) * (1 - STATE) - 0.0012 * STATE, rtol=1e-6, atol=1e-9)
+    np.testing.assert_allclose(
+        d, (1 + tanh(Vr / 4)) * (1 - STATE) - 0.0012 * STATE, rtol=1e-6, atol=1e-9
+    )
     d, _ = rate(stepped, "TRN", "s_gabab")
     np.testing.assert_allclose(d, 0.18 * STATE - 0.034 * STATE, rtol=1e-6)
 
@@ -241,11 +287,17 @@ def test_synaptic_currents_use_normalised_weights(stepped):
     b, a = stepped
     # the sums a cell read during the step were formed from the state before the step
     py_gate = b["PY"]["res_ampa_py_in"] * b["PY"]["s_ampa_py_in"]
-    np.testing.assert_allclose(a["IN"]["X_ampa_py_in"], py_gate.sum() - py_gate[:4])  # no PYso j->IN j
+    np.testing.assert_allclose(
+        a["IN"]["X_ampa_py_in"], py_gate.sum() - py_gate[:4]
+    )  # no PYso j->IN j
     in_gate = b["IN"]["res_gabaa_in_in"] * b["IN"]["s_gabaa_in_in"]
     # IN->IN: the column sum, minus the cell's own gate (no autapse)
     np.testing.assert_allclose(a["IN"]["R_gabaa_in_in"], in_gate.sum(), rtol=1e-12)
-    np.testing.assert_allclose(b["IN"]["X_gabaa_in_in"] + a["IN"]["R_gabaa_in_in"] - b["IN"]["R_gabaa_in_in"], in_gate.sum() - in_gate, rtol=1e-12)
+    np.testing.assert_allclose(
+        b["IN"]["X_gabaa_in_in"] + a["IN"]["R_gabaa_in_in"] - b["IN"]["R_gabaa_in_in"],
+        in_gate.sum() - in_gate,
+        rtol=1e-12,
+    )
     tc_gate = b["TC"]["s_ampa_tc_dr"]
     np.testing.assert_allclose(a["PY"]["X_ampa_tc_dr"], tc_gate.sum(), rtol=1e-12)
     w = 1.0 / 20  # g_ampa_py_in / NF at scale 0.2, mS/cm^2

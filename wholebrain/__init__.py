@@ -6,8 +6,8 @@ Data flow (each arrow a plain Python object)::
     column  ────┼─> BrainModel ─> simulate() ─> SimulationResult ─> Forward.to_raw() ─> mne Raw
     condition ──┘
 
-Public names are imported lazily so that ``import wholebrain`` stays fast (MNE and Brian2 are
-only loaded by the parts that need them).
+Public names are imported lazily (MNE, nilearn and the forward model load only when used);
+``simulate`` is the exception, see below, so ``import wholebrain`` loads Brian2.
 """
 
 from __future__ import annotations
@@ -37,7 +37,7 @@ __all__ = sorted([*_LAZY, "__version__", "simulate"])
 
 # Imported eagerly: the function shares its name with its module, and a lazy attribute would be
 # shadowed by the submodule as soon as anything imports ``wholebrain.simulate``.
-from .simulate import simulate  # noqa: E402
+from .simulate import simulate  # noqa: E402, F401
 
 
 def __getattr__(name: str) -> Any:

@@ -73,7 +73,8 @@ class SimulationResult:
         t_stop = self.duration_s if t_stop is None else t_stop
         if not 0 <= t_start < t_stop <= self.duration_s + 1e-12:
             raise ValueError(
-                f"rate window [{t_start}, {t_stop}) s must lie within the run (0-{self.duration_s} s)"
+                f"rate window [{t_start}, {t_stop}) s must lie within the run "
+                f"(0-{self.duration_s} s)"
             )
         out = {}
         for pop, sp in self.spikes.items():

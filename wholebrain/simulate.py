@@ -32,6 +32,10 @@ from . import __version__
 from .brain import BrainModel
 from .result import SPIKE_DTYPE, SimulationResult
 
+# Brian2 replaces sys.excepthook with one that calls *every* uncaught exception, including a
+# user's ValueError from our validation, "an unexpected error" of Brian2. Keep the plain one.
+b2.prefs.logging.display_brian_error_message = False
+
 BACKENDS = ("runtime", "cpp")
 _UA_CM2 = 0.01  # 1 uA/cm^2 in A/m^2
 
@@ -128,7 +132,9 @@ def simulate(
     project = None
     try:
         if backend == "cpp":
-            project = Path(build_dir) if build_dir else _default_build_dir(model, params, record_dt_ms)
+            project = (
+                Path(build_dir) if build_dir else _default_build_dir(model, params, record_dt_ms)
+            )
             b2.set_device("cpp_standalone", directory=str(project), build_on_run=False)
             # 0 = no OpenMP at all (1 thread would still pay OpenMP's overheads)
             b2.prefs.devices.cpp_standalone.openmp_threads = int(threads) if threads > 1 else 0
@@ -170,8 +176,9 @@ def _default_build_dir(model: BrainModel, params: list[Any], record_dt_ms: float
         {
             "column": model.column,
             "n": model.n_regions,
-            "structure": {k: getattr(p0, k) for k in ("scale", "thalamus", "depression",
-                                                      "connectivity")},  # fmt: skip
+            "structure": {
+                k: getattr(p0, k) for k in ("scale", "thalamus", "depression", "connectivity")
+            },
             "record_dt_ms": record_dt_ms,
             "version": __version__,
             "brian2": b2.__version__,
@@ -185,8 +192,11 @@ def _default_build_dir(model: BrainModel, params: list[Any], record_dt_ms: float
 def _standalone_timings() -> dict[str, float]:
     t = getattr(b2.device, "timers", {})
     out = {}
-    compile_s = sum(v for k, v in t.get("compile", {}).items() if v is not None) if isinstance(
-        t.get("compile"), dict) else None  # fmt: skip
+    compile_s = (
+        sum(v for k, v in t.get("compile", {}).items() if v is not None)
+        if isinstance(t.get("compile"), dict)
+        else None
+    )
     if compile_s is not None:
         out["compile_s"] = compile_s
     if t.get("run_binary") is not None:

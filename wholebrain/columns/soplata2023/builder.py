@@ -38,7 +38,8 @@ from .parameters import Soplata2023Params
 POPULATIONS = ("PY", "IN", "TC", "TRN")
 THRESHOLD = depression.THRESHOLD
 _RES_VARS = tuple(
-    f"res_{m}" for m in ("ampa_py_dr", "nmda_py_dr", "ampa_py_in", "nmda_py_in", "gabaa_in_py", "gabaa_in_in")
+    f"res_{m}"
+    for m in ("ampa_py_dr", "nmda_py_dr", "ampa_py_in", "nmda_py_in", "gabaa_in_py", "gabaa_in_in")
 )
 #: the structural settings that must be equal in every column of one network
 STRUCTURAL = ("scale", "thalamus", "depression", "connectivity")
@@ -158,7 +159,9 @@ def build_columns(
             "name": pop,
             "order": 0,
         }
-        events = {"spike_dr": f"v_dr >= {THRESHOLD} and v_dr_prev < {THRESHOLD}"} if pop == "PY" else {}
+        events = (
+            {"spike_dr": f"v_dr >= {THRESHOLD} and v_dr_prev < {THRESHOLD}"} if pop == "PY" else {}
+        )
         if pop in ("PY", "IN"):
             events.update(depression.spike_events(v, per_spike))
             if per_spike:
@@ -176,9 +179,11 @@ def build_columns(
         groups[pop] = g
 
     region = b2.NeuronGroup(
-        n_regions, "".join(f"{r} : 1\n" for r in region_vars) or "dummy : 1",
-        name="region", order=0.5,
-    )  # fmt: skip
+        n_regions,
+        "".join(f"{r} : 1\n" for r in region_vars) or "dummy : 1",
+        name="region",
+        order=0.5,
+    )
     probe_eqs = "eeg_py : amp/meter**2\neeg_tc : amp/meter**2\n"
     probe = b2.NeuronGroup(n_regions, probe_eqs, name="probe", order=0.75)
     objects: list[Any] = [*groups.values(), region, probe]
@@ -227,19 +232,22 @@ def build_columns(
 
     # EEG proxy of the paper: sum over PYdr of the PYso->PYdr and TC->PYdr AMPA currents
     eeg = b2.Synapses(
-        groups["PY"], probe,
+        groups["PY"],
+        probe,
         "eeg_py_post = eeg_py_cell_pre : amp/meter**2 (summed)\n"
         "eeg_tc_post = eeg_tc_cell_pre : amp/meter**2 (summed)",
         name="PY_to_probe",
-    )  # fmt: skip
+    )
     eeg.connect(i=np.arange(groups["PY"].N), j=np.asarray(groups["PY"].region[:]))
     # Synapses cannot read subexpressions that involve the column sums (linked variables
     # with an index), so each cell's two currents are copied once per step, after all sums
     # (-1, -0.5) and before the state updaters (0).
     groups["PY"].run_regularly(
         "eeg_py_cell = I_ampa_py_dr\neeg_tc_cell = I_ampa_tc_dr",
-        when="groups", order=-0.4, name="PY_eeg_cells",
-    )  # fmt: skip
+        when="groups",
+        order=-0.4,
+        name="PY_eeg_cells",
+    )
     objects.append(eeg)
 
     # ---- external Poisson input -----------------------------------------------------------
@@ -250,18 +258,33 @@ def build_columns(
 
     # ---- monitors --------------------------------------------------------------------------
     rec_dt = record_dt_ms * b2.ms
-    proxy = b2.StateMonitor(probe, ["eeg_py", "eeg_tc"], record=True, dt=rec_dt,
-                            when="groups", order=-0.1, name="proxy_monitor")  # fmt: skip
-    spikes = {pop: b2.SpikeMonitor(groups[pop], record=True, name=f"spikes_{pop}")
-              for pop in present}  # fmt: skip
+    proxy = b2.StateMonitor(
+        probe,
+        ["eeg_py", "eeg_tc"],
+        record=True,
+        dt=rec_dt,
+        when="groups",
+        order=-0.1,
+        name="proxy_monitor",
+    )
+    spikes = {
+        pop: b2.SpikeMonitor(groups[pop], record=True, name=f"spikes_{pop}") for pop in present
+    }
     spikes["PYdr"] = b2.EventMonitor(groups["PY"], "spike_dr", name="spikes_PYdr")
     states = {}
     for pop, variables in (record_states or {}).items():
         if pop not in groups:
             raise ValueError(f"cannot record states of {pop!r}: populations are {present}")
         idx = _cells(np.arange(min(record_cells, sizes[pop])), sizes[pop], n_regions)
-        states[pop] = b2.StateMonitor(groups[pop], list(variables), record=idx, dt=rec_dt,
-                                      when="groups", order=-0.1, name=f"states_{pop}")  # fmt: skip
+        states[pop] = b2.StateMonitor(
+            groups[pop],
+            list(variables),
+            record=idx,
+            dt=rec_dt,
+            when="groups",
+            order=-0.1,
+            name=f"states_{pop}",
+        )
     objects += [proxy, *spikes.values(), *states.values()]
     return ColumnNetwork(
         n_regions=n_regions,

@@ -123,23 +123,35 @@ PROJECTIONS: tuple[Projection, ...] = (
         "ampa_py_trn", "PY", "TRN", "s_ampa_py_trn", "X_ampa_py_trn", "g_ampa_py_trn", False
     ),
     Projection(
-        "gabaa_trn_tc", "TRN", "TC", "s_gabaa_trn_tc", "X_gabaa_trn_tc", "g_gabaa_trn_tc", None,
+        "gabaa_trn_tc",
+        "TRN",
+        "TC",
+        "s_gabaa_trn_tc",
+        "X_gabaa_trn_tc",
+        "g_gabaa_trn_tc",
+        None,
         True,
     ),
     Projection(
         "gabab_trn_tc", "TRN", "TC", "G_gabab_trn_tc", "X_gabab_trn_tc", "g_gabab_trn_tc", None
     ),
     Projection(
-        "gabaa_trn_trn", "TRN", "TRN", "s_gabaa_trn_trn", "X_gabaa_trn_trn", "g_gabaa_trn_trn",
-        None, True,
+        "gabaa_trn_trn",
+        "TRN",
+        "TRN",
+        "s_gabaa_trn_trn",
+        "X_gabaa_trn_trn",
+        "g_gabaa_trn_trn",
+        None,
+        True,
     ),
-    Projection(
-        "ampa_tc_trn", "TC", "TRN", "s_ampa_tc_trn", "X_ampa_tc_trn", "g_ampa_tc_trn", None
-    ),
-)  # fmt: skip
+    Projection("ampa_tc_trn", "TC", "TRN", "s_ampa_tc_trn", "X_ampa_tc_trn", "g_ampa_tc_trn", None),
+)
 
 
-def projection_matrix(proj: Projection, sizes: dict[str, int], mode: str) -> tuple[np.ndarray, float]:
+def projection_matrix(
+    proj: Projection, sizes: dict[str, int], mode: str
+) -> tuple[np.ndarray, float]:
     """(netcon, NF) of one projection for one column of the given population sizes."""
     n_pre, n_post = sizes[proj.pre], sizes[proj.post]
     if proj.remove_recurrent is None:

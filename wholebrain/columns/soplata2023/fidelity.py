@@ -100,6 +100,16 @@ def compare(ours: list[dict[str, float]], reference: dict[str, float]) -> list[d
             continue
         mean, sd = float(values.mean()), float(values.std(ddof=1)) if values.size > 1 else 0.0
         z = (ref - mean) / sd if sd > 0 else float("nan")
-        rows.append({"statistic": key, "reference": ref, "mean": mean, "sd": sd, "z": z,
-                     "min": float(values.min()), "max": float(values.max()), "n": int(values.size)})  # fmt: skip
+        rows.append(
+            {
+                "statistic": key,
+                "reference": ref,
+                "mean": mean,
+                "sd": sd,
+                "z": z,
+                "min": float(values.min()),
+                "max": float(values.max()),
+                "n": int(values.size),
+            }
+        )
     return rows

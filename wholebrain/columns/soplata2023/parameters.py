@@ -21,6 +21,7 @@ from typing import Any
 DEPRESSION_MODES = ("dynasim", "per_spike")
 CONNECTIVITY_MODES = ("dynasim", "nearest")
 
+
 def _p(default: float, unit: str, doc: str) -> Any:
     """A documented float parameter; ``unit`` is a Brian2 unit expression or '1'."""
     return field(default=default, metadata={"unit": unit, "doc": doc})
@@ -139,8 +140,7 @@ class Soplata2023Params:
             )
         if self.connectivity not in CONNECTIVITY_MODES:
             raise ValueError(
-                f"connectivity={self.connectivity!r} is not known; "
-                f"use one of {CONNECTIVITY_MODES}"
+                f"connectivity={self.connectivity!r} is not known; use one of {CONNECTIVITY_MODES}"
             )
         for f in dataclasses.fields(self):
             value = getattr(self, f.name)
@@ -259,8 +259,25 @@ CONDITIONS: dict[str, dict[str, Any]] = {
 }
 
 #: Table 1 of the paper: the dose surrogate x (mS/cm^2)
-TABLE1_DOSES = (0.002, 0.003, 0.004, 0.005, 0.006, 0.007, 0.008, 0.009, 0.010, 0.012,
-                0.015, 0.020, 0.025, 0.030, 0.050, 0.100, 0.200)  # fmt: skip
+TABLE1_DOSES = (
+    0.002,
+    0.003,
+    0.004,
+    0.005,
+    0.006,
+    0.007,
+    0.008,
+    0.009,
+    0.010,
+    0.012,
+    0.015,
+    0.020,
+    0.025,
+    0.030,
+    0.050,
+    0.100,
+    0.200,
+)
 #: Table 2 grid values for PYso->PYdr and TC->PYdr AMPA (mS/cm^2), gext fixed at 0.004
 TABLE2_VALUES = (0.004, 0.006, 0.008, 0.010)
 

@@ -1,0 +1,131 @@
+"""Network-level guarantees of the soplata2023 builder and simulate() (runtime backend)."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+import wholebrain as wb
+from wholebrain.columns.soplata2023 import build_columns, condition
+
+SMALL = {"scale": 0.2}
+DURATION = 0.02  # s: 2000 Euler steps
+
+
+def run_small(seed=3, n=1, explicit=False, record_states=None, **overrides):
+    """Run n small columns on the runtime device, optionally with explicit synapses."""
+    import brian2 as b2
+
+    b2.device.reinit()
+    b2.device.activate()
+    b2.set_device("runtime")
+    b2.prefs.codegen.target = "numpy"
+    b2.defaultclock.dt = 0.01 * b2.ms
+    b2.seed(seed)
+    net = build_columns(
+        condition("propofol", **{**SMALL, **overrides}),
+        n,
+        seed=seed,
+        explicit=explicit,
+        record_states=record_states,
+        record_cells=4,
+    )
+    b2.Network(net.objects).run(DURATION * b2.second)
+    return net
+
+
+def test_column_sums_equal_explicit_synapses():
+    """The O(N) column sums give the same trajectories as one synapse per netcon entry."""
+    fast = run_small(explicit=False, record_states={"PY": ["v_so"], "TC": ["v"]})
+    slow = run_small(explicit=True, record_states={"PY": ["v_so"], "TC": ["v"]})
+    np.testing.assert_allclose(fast.proxy_monitor.eeg_py_, slow.proxy_monitor.eeg_py_, rtol=1e-9)
+    np.testing.assert_allclose(
+        fast.state_monitors["PY"].v_so_, slow.state_monitors["PY"].v_so_, rtol=1e-9
+    )
+    np.testing.assert_allclose(
+        fast.state_monitors["TC"].v_, slow.state_monitors["TC"].v_, rtol=1e-9
+    )
+    assert fast.synapse_counts == slow.synapse_counts
+
+
+def test_same_seed_same_result_and_other_seed_differs():
+    m = wb.BrainModel.single_column("soplata2023", "propofol", **SMALL)
+    a = wb.simulate(m, DURATION, seed=5)
+    b = wb.simulate(m, DURATION, seed=5)
+    c = wb.simulate(m, DURATION, seed=6)
+    np.testing.assert_array_equal(a.eeg_proxy, b.eeg_proxy)
+    assert not np.allclose(a.eeg_proxy, c.eeg_proxy)
+
+
+def test_columns_built_together_are_independent():
+    """Without Poisson input the run is deterministic given the initial conditions: column 0
+    of a 3-column network equals the single column, and the columns differ."""
+    no_input = {"g_ext_dr": 0.0, "g_ext_tc": 0.0, "g_ext_trn": 0.0}
+    one = run_small(seed=11, n=1, **no_input)
+    three = run_small(seed=11, n=3, **no_input)
+    p1, p3 = one.proxy_monitor.eeg_py_, three.proxy_monitor.eeg_py_
+    np.testing.assert_allclose(p3[0], p1[0], rtol=1e-12)
+    assert not np.allclose(p3[1], p3[0])
+
+
+def test_proxy_is_the_sum_of_its_two_parts_and_inward_positive():
+    res = wb.simulate(wb.BrainModel.single_column("soplata2023", **SMALL), DURATION, seed=2)
+    assert res.eeg_proxy.shape == (1, int(DURATION * 10_000))
+    assert res.proxy_sfreq == 10_000
+    np.testing.assert_allclose(res.eeg_proxy, res.eeg_proxy_parts["py"] + res.eeg_proxy_parts["tc"])
+    # excitatory currents at v < 0 mV are inward, i.e. positive in DynaSim's convention
+    assert np.all(res.eeg_proxy_parts["tc"] > 0)
+
+
+def test_result_saves_and_loads_without_loss(tmp_path):
+    m = wb.BrainModel.single_column("soplata2023", "wake", **SMALL)
+    res = wb.simulate(m, DURATION, seed=4, record_states={"TC": ["v", "ca"]}, record_cells=2)
+    path = res.save(tmp_path / "run")
+    back = wb.load_result(path)
+    np.testing.assert_array_equal(back.eeg_proxy, res.eeg_proxy)
+    for pop in res.spikes:
+        np.testing.assert_array_equal(back.spikes[pop], res.spikes[pop])
+    np.testing.assert_array_equal(back.states["TC.v"], res.states["TC.v"])
+    assert back.states["TC.v"].shape == (1, 2, res.eeg_proxy.shape[1])
+    assert back.params == res.params and back.seed == 4 and back.backend == "runtime"
+    assert back.provenance["condition"] == "wake"
+    assert {k: v.tolist() for k, v in back.rates().items()} == {
+        k: v.tolist() for k, v in res.rates().items()
+    }
+    assert not list(tmp_path.glob("*.part"))
+
+
+def test_load_rejects_foreign_files(tmp_path):
+    np.savez(tmp_path / "x.npz", a=np.zeros(3))
+    with pytest.raises(ValueError, match="not a wholebrain result"):
+        wb.load_result(tmp_path / "x.npz")
+
+
+def test_cortex_only_column_runs_without_thalamus():
+    res = wb.simulate(wb.BrainModel.single_column("soplata2023", "cortex_only", **SMALL), DURATION)
+    assert set(res.spikes) == {"PY", "PYdr", "IN"}
+    np.testing.assert_array_equal(res.eeg_proxy_parts["tc"], 0.0)
+
+
+@pytest.mark.parametrize(
+    "kwargs, message",
+    [
+        ({"duration": -1}, "duration must be > 0"),
+        ({"duration": 1e-6}, "shorter than one step"),
+        ({"backend": "gpu"}, "unknown backend 'gpu'"),
+        ({"record_dt_ms": 0.015}, "must be a positive multiple of dt_ms"),
+        ({"threads": 0}, "threads must be a positive integer"),
+        ({"duration": "ten"}, "duration must be a number of seconds"),
+    ],
+)
+def test_bad_run_settings_fail_before_building(kwargs, message):
+    m = wb.BrainModel.single_column("soplata2023", **SMALL)
+    kwargs = {"duration": 0.01, **kwargs}
+    with pytest.raises(ValueError, match=message):
+        wb.simulate(m, **kwargs)
+
+
+def test_rates_window_is_checked():
+    res = wb.simulate(wb.BrainModel.single_column("soplata2023", **SMALL), 0.005)
+    with pytest.raises(ValueError, match="rate window"):
+        res.rates(0.0, 1.0)

@@ -1,0 +1,98 @@
+"""Figures of a column or brain run: raster, EEG-proxy trace, proxy spectrum (PNG)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import matplotlib
+
+matplotlib.use("Agg")  # files only; never needs a display
+import matplotlib.pyplot as plt  # noqa: E402
+from scipy.signal import detrend, welch  # noqa: E402
+
+from .result import SimulationResult  # noqa: E402
+
+_COLORS = {"PY": "tab:blue", "IN": "tab:red", "TC": "tab:green", "TRN": "tab:purple"}
+
+
+def plot_raster(res: SimulationResult, path: str | Path, region: int = 0) -> Path:
+    """Spike raster of one column, populations stacked (PY bottom, TRN top)."""
+    fig, ax = plt.subplots(figsize=(10, 4.5))
+    offset = 0
+    ticks = []
+    for pop in ("PY", "IN", "TC", "TRN"):
+        if pop not in res.spikes:
+            continue
+        sp = res.spikes[pop]
+        sp = sp[sp["region"] == region]
+        ax.plot(sp["t"], sp["cell"] + offset, "|", ms=2, color=_COLORS[pop])
+        ticks.append((offset + res.sizes[pop] / 2, pop))
+        offset += res.sizes[pop] + 5
+    ax.set_yticks([t for t, _ in ticks], [p for _, p in ticks])
+    ax.set_xlim(0, res.duration_s)
+    ax.set_xlabel("time (s)")
+    ax.set_title(f"{res.region_labels[region]}: spikes ({res.provenance.get('condition', '')})")
+    return _save(fig, path)
+
+
+def plot_proxy(res: SimulationResult, path: str | Path, region: int = 0) -> Path:
+    """EEG proxy and its PYso->PYdr / TC->PYdr parts (detrended, uA/cm^2 summed over PYdr)."""
+    fig, axes = plt.subplots(3, 1, figsize=(10, 6), sharex=True)
+    t = res.times
+    for ax, (label, x) in zip(
+        axes,
+        [
+            ("PY->PY + TC->PY", res.eeg_proxy[region]),
+            ("PY->PY AMPA", res.eeg_proxy_parts["py"][region]),
+            ("TC->PY AMPA", res.eeg_proxy_parts["tc"][region]),
+        ],
+        strict=True,
+    ):
+        ax.plot(t, detrend(x), lw=0.5, color="k")
+        ax.set_ylabel(label, fontsize=8)
+    axes[-1].set_xlabel("time (s)")
+    axes[0].set_title(f"{res.region_labels[region]}: EEG proxy (uA/cm^2, detrended)")
+    return _save(fig, path)
+
+
+def plot_spectrum(
+    res: SimulationResult, path: str | Path, region: int = 0, t_start: float = 0.5
+) -> Path:
+    """Welch spectrum (4-s Hann segments) of the detrended proxy after ``t_start`` s."""
+    x = res.eeg_proxy[region, int(t_start * res.proxy_sfreq) :]
+    if x.size < 2:
+        raise ValueError(f"the run is too short for a spectrum after {t_start} s")
+    f, p = welch(detrend(x), fs=res.proxy_sfreq, nperseg=min(x.size, int(4 * res.proxy_sfreq)))
+    fig, ax = plt.subplots(figsize=(6, 4))
+    sel = (f > 0) & (f <= 40)
+    ax.semilogy(f[sel], p[sel], color="k")
+    for lo, hi, c in ((0.5, 2, "tab:orange"), (8, 14, "tab:blue")):
+        ax.axvspan(lo, hi, color=c, alpha=0.15)
+    ax.set_xlabel("frequency (Hz)")
+    ax.set_ylabel("power ((uA/cm^2)^2/Hz)")
+    ax.set_title(f"{res.region_labels[region]}: EEG-proxy spectrum")
+    return _save(fig, path)
+
+
+def plot_column(res: SimulationResult, folder: str | Path, region: int = 0) -> list[Path]:
+    """Raster, proxy and spectrum PNGs of one column into ``folder``; returns the paths."""
+    folder = Path(folder)
+    folder.mkdir(parents=True, exist_ok=True)
+    paths = [
+        plot_raster(res, folder / "raster.png", region),
+        plot_proxy(res, folder / "eeg_proxy.png", region),
+    ]
+    if res.duration_s > 1.0:
+        paths.append(plot_spectrum(res, folder / "spectrum.png", region))
+    return paths
+
+
+def _save(fig, path: str | Path) -> Path:
+    path = Path(path)
+    fig.tight_layout()
+    fig.savefig(path, dpi=120)
+    plt.close(fig)
+    return path
+
+
+__all__ = ["plot_column", "plot_proxy", "plot_raster", "plot_spectrum"]
