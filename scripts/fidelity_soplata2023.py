@@ -29,6 +29,12 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--threads", type=int, default=1)
     ap.add_argument("--json", action="store_true", help="one JSON object per line")
     ap.add_argument("--save", help="folder to save every result (.npz)")
+    ap.add_argument(
+        "--write-spread",
+        metavar="JSON",
+        help="write our seed mean/SD per statistic (the tests' tolerances), e.g. "
+        "data/soplata2023_seed_spread.json",
+    )
     args = ap.parse_args(argv)
 
     reference = fidelity.reference_statistics("propofol_main")
@@ -58,6 +64,18 @@ def main(argv: list[str] | None = None) -> int:
             flush=True,
         )
     rows = fidelity.compare(ours, reference)
+    if args.write_spread:
+        spread = {
+            "what": "seed-to-seed spread of soplata2023 statistics (scripts/fidelity_soplata2023.py)",
+            "condition": args.condition,
+            "depression": args.depression,
+            "duration_s": args.duration,
+            "window_s": [0.5, args.duration],
+            "seeds": list(range(args.first_seed, args.first_seed + args.seeds)),
+            "statistics": {r["statistic"]: {"mean": r["mean"], "sd": r["sd"]} for r in rows},
+        }
+        with open(args.write_spread, "w") as f:
+            json.dump(spread, f, indent=1)
     if args.json:
         for row in rows:
             print(json.dumps({"kind": "comparison", "condition": args.condition, **row}))
