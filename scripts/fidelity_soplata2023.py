@@ -66,7 +66,8 @@ def main(argv: list[str] | None = None) -> int:
     rows = fidelity.compare(ours, reference)
     if args.write_spread:
         spread = {
-            "what": "seed-to-seed spread of soplata2023 statistics (scripts/fidelity_soplata2023.py)",
+            "what": "seed-to-seed spread of soplata2023 statistics",
+            "made_by": "scripts/fidelity_soplata2023.py",
             "condition": args.condition,
             "depression": args.depression,
             "duration_s": args.duration,
