@@ -8,6 +8,7 @@ import matplotlib
 
 matplotlib.use("Agg")  # files only; never needs a display
 import matplotlib.pyplot as plt  # noqa: E402
+import numpy as np  # noqa: E402
 from scipy.signal import detrend, welch  # noqa: E402
 
 from .result import SimulationResult  # noqa: E402
@@ -20,12 +21,12 @@ def plot_raster(res: SimulationResult, path: str | Path, region: int = 0) -> Pat
     fig, ax = plt.subplots(figsize=(10, 4.5))
     offset = 0
     ticks = []
-    for pop in ("PY", "IN", "TC", "TRN"):
-        if pop not in res.spikes:
+    for pop in res.sizes:
+        if pop not in res.spikes or res.sizes[pop] == 0:
             continue
         sp = res.spikes[pop]
         sp = sp[sp["region"] == region]
-        ax.plot(sp["t"], sp["cell"] + offset, "|", ms=2, color=_COLORS[pop])
+        ax.plot(sp["t"], sp["cell"] + offset, "|", ms=2, color=_COLORS.get(pop, "k"))
         ticks.append((offset + res.sizes[pop] / 2, pop))
         offset += res.sizes[pop] + 5
     ax.set_yticks([t for t, _ in ticks], [p for _, p in ticks])
@@ -36,19 +37,13 @@ def plot_raster(res: SimulationResult, path: str | Path, region: int = 0) -> Pat
 
 
 def plot_proxy(res: SimulationResult, path: str | Path, region: int = 0) -> Path:
-    """EEG proxy and its PYso->PYdr / TC->PYdr parts (detrended, uA/cm^2 summed over PYdr)."""
-    fig, axes = plt.subplots(3, 1, figsize=(10, 6), sharex=True)
-    t = res.times
-    for ax, (label, x) in zip(
-        axes,
-        [
-            ("PY->PY + TC->PY", res.eeg_proxy[region]),
-            ("PY->PY AMPA", res.eeg_proxy_parts["py"][region]),
-            ("TC->PY AMPA", res.eeg_proxy_parts["tc"][region]),
-        ],
-        strict=True,
-    ):
-        ax.plot(t, detrend(x), lw=0.5, color="k")
+    """EEG proxy and each of its parts (detrended, uA/cm^2 summed over cells)."""
+    traces = [("proxy", res.eeg_proxy[region])]
+    traces += [(f"part {k}", v[region]) for k, v in res.eeg_proxy_parts.items()]
+    fig, axes = plt.subplots(len(traces), 1, figsize=(10, 2 * len(traces)), sharex=True)
+    axes = np.atleast_1d(axes)
+    for ax, (label, x) in zip(axes, traces, strict=True):
+        ax.plot(res.times, detrend(x), lw=0.5, color="k")
         ax.set_ylabel(label, fontsize=8)
     axes[-1].set_xlabel("time (s)")
     axes[0].set_title(f"{res.region_labels[region]}: EEG proxy (uA/cm^2, detrended)")

@@ -24,11 +24,11 @@ class SimulationResult:
     region_labels : tuple of str
         One label per simulated column.
     eeg_proxy : ndarray, shape (n_regions, n_samples)
-        The paper's EEG/LFP proxy per column: sum over the column's PYdr cells of the
-        PYso->PYdr and TC->PYdr AMPA currents, uA/cm^2 per cell summed over cells,
-        inward-positive (not detrended).
+        The column model's current-based EEG proxy, uA/cm^2 per cell summed over cells,
+        inward-positive, not detrended. For soplata2023 the paper's: sum over the column's
+        PYdr cells of the PYso->PYdr and TC->PYdr AMPA currents.
     eeg_proxy_parts : dict of str to ndarray
-        ``"py"`` (PYso->PYdr part) and ``"tc"`` (TC->PYdr part), same shape.
+        Its parts, same shape (soplata2023: ``"py"`` PYso->PYdr, ``"tc"`` TC->PYdr).
     proxy_sfreq : float
         Sampling rate of the proxy and state traces, Hz.
     spikes : dict of str to structured ndarray
@@ -36,6 +36,8 @@ class SimulationResult:
         ``cell`` (index within its column) and ``t`` (s).
     sizes : dict of str to int
         Cells per column of each population.
+    spike_sources : dict of str to str
+        Spike keys that are not populations -> the population they count (``PYdr`` -> ``PY``).
     duration_s, dt_ms, seed, backend : run settings.
     params : list of dict
         Each column's full parameter set.
@@ -51,6 +53,7 @@ class SimulationResult:
     proxy_sfreq: float
     spikes: dict[str, np.ndarray]
     sizes: dict[str, int]
+    spike_sources: dict[str, str]
     duration_s: float
     dt_ms: float
     seed: int
@@ -78,7 +81,7 @@ class SimulationResult:
             )
         out = {}
         for pop, sp in self.spikes.items():
-            n_cells = self.sizes["PY" if pop == "PYdr" else pop]
+            n_cells = self.sizes[self.spike_sources.get(pop, pop)]
             sel = sp[(sp["t"] >= t_start) & (sp["t"] < t_stop)]
             counts = np.bincount(sel["region"], minlength=self.n_regions).astype(float)
             out[pop] = counts / (max(n_cells, 1) * (t_stop - t_start))
@@ -95,6 +98,7 @@ class SimulationResult:
             "region_labels": list(self.region_labels),
             "proxy_sfreq": self.proxy_sfreq,
             "sizes": self.sizes,
+            "spike_sources": self.spike_sources,
             "duration_s": self.duration_s,
             "dt_ms": self.dt_ms,
             "seed": self.seed,
@@ -140,6 +144,7 @@ def load_result(path: str | os.PathLike) -> SimulationResult:
             proxy_sfreq=meta["proxy_sfreq"],
             spikes={k: z[f"spikes__{k}"] for k in meta["spike_pops"]},
             sizes=meta["sizes"],
+            spike_sources=meta["spike_sources"],
             duration_s=meta["duration_s"],
             dt_ms=meta["dt_ms"],
             seed=meta["seed"],

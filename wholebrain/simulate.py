@@ -206,9 +206,10 @@ def _standalone_timings() -> dict[str, float]:
 
 def _collect(net, model, params, duration_s, dt_ms, record_dt_ms, seed, backend):
     sizes = dict(net.sizes)
+    sources = dict(net.spike_sources)
     spikes = {}
     for pop, mon in net.spike_monitors.items():
-        n = sizes["PY" if pop == "PYdr" else pop]
+        n = sizes[sources.get(pop, pop)]
         i = np.asarray(mon.i[:], dtype=np.int64)
         arr = np.empty(i.size, dtype=SPIKE_DTYPE)
         arr["region"] = i // n
@@ -216,8 +217,10 @@ def _collect(net, model, params, duration_s, dt_ms, record_dt_ms, seed, backend)
         arr["t"] = np.asarray(mon.t[:] / b2.second)
         spikes[pop] = arr
     pm = net.proxy_monitor
-    py = np.asarray(pm.eeg_py[:] / (b2.amp / b2.meter**2)) / _UA_CM2
-    tc = np.asarray(pm.eeg_tc[:] / (b2.amp / b2.meter**2)) / _UA_CM2
+    parts = {
+        part: np.asarray(getattr(pm, f"eeg_{part}")[:] / (b2.amp / b2.meter**2)) / _UA_CM2
+        for part in net.proxy_parts
+    }
     states = {}
     for pop, mon in net.state_monitors.items():
         for var in mon.record_variables:
@@ -227,11 +230,12 @@ def _collect(net, model, params, duration_s, dt_ms, record_dt_ms, seed, backend)
             states[f"{pop}.{var}"] = values.reshape(net.n_regions, -1, values.shape[-1])
     return SimulationResult(
         region_labels=model.region_labels,
-        eeg_proxy=py + tc,
-        eeg_proxy_parts={"py": py, "tc": tc},
+        eeg_proxy=sum(parts.values()),
+        eeg_proxy_parts=parts,
         proxy_sfreq=1000.0 / record_dt_ms,
         spikes=spikes,
         sizes=sizes,
+        spike_sources=sources,
         duration_s=duration_s,
         dt_ms=dt_ms,
         seed=seed,

@@ -1,8 +1,17 @@
 """Column models: a registry mapping a name to its parameter sets and builder.
 
-Every column model provides ``condition(name, **overrides) -> params``, a tuple of
-``conditions`` and ``build_columns(params_or_list, n_regions, seed=..., ...)`` returning a
-network with the same outputs (spikes per population, a current-based EEG proxy per column).
+Every column model is a subpackage providing
+
+* ``CONDITIONS`` (names of its parameter sets) and ``condition(name, **overrides) -> params``,
+  a frozen dataclass with ``replace(**overrides)``, ``as_dict()`` and ``sizes`` (cells per
+  column and population);
+* ``build_columns(params_or_list, n_regions=1, *, seed, record_dt_ms, record_states,
+  record_cells) -> network`` creating all columns in one set of Brian2 objects. The network
+  (see ``soplata2023.ColumnNetwork``) exposes ``n_regions``, ``sizes``, ``groups``,
+  ``objects``, ``spike_monitors`` (key -> monitor; ``spike_sources`` maps keys that are not
+  populations to the population they count), ``proxy_monitor`` recording ``eeg_<part>`` in
+  A/m^2 for each of ``proxy_parts`` (the EEG proxy is their sum), ``state_monitors`` and
+  ``synapse_counts``.
 """
 
 from __future__ import annotations

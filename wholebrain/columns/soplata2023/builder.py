@@ -57,6 +57,10 @@ class ColumnNetwork:
     proxy_monitor: b2.StateMonitor
     state_monitors: dict[str, b2.StateMonitor] = field(default_factory=dict)
     synapse_counts: dict[str, int] = field(default_factory=dict)
+    #: proxy parts: the probe monitor records ``eeg_<part>`` (A/m^2) for each
+    proxy_parts: tuple[str, ...] = ("py", "tc")
+    #: spike monitor key -> the population whose cells it counts (PYdr spikes are PY cells)
+    spike_sources: dict[str, str] = field(default_factory=lambda: {"PYdr": "PY"})
 
 
 def _check_structure(params: list[Soplata2023Params]) -> None:
