@@ -85,8 +85,8 @@ def test_every_parameter_is_documented_with_a_unit():
 
 
 def test_region_overrides_must_name_model_regions():
-    with pytest.raises(ValueError, match="region_overrides name regions not in the model"):
-        wb.BrainModel(("a", "b"), region_overrides={"c": {"g_h": 0.1}})
+    with pytest.raises(ValueError, match="region_overrides names regions not in the model"):
+        wb.BrainModel(labels=("a", "b"), region_overrides={"c": {"g_h": 0.1}})
 
 
 def test_structural_parameters_cannot_differ_between_regions():

@@ -1,66 +1,143 @@
-"""``BrainModel``: which columns run where, with which parameters. A pure description.
+"""``BrainModel``: which columns run where, how they are coupled, which are lesioned.
 
-A model is a set of columns (one per region) of one registered column model, a named
-condition, parameter overrides for all regions and per region. Long-range coupling through
-a connectome extends this description (see the whole-brain issue); without a connectome the
-columns are independent (``BrainModel.single_column`` and ``BrainModel.independent``).
-Nothing touches Brian2 until :func:`wholebrain.simulate` builds the network.
+A pure description: a connectome (or plain labels for uncoupled columns), a registered column
+model and condition, parameter overrides for all regions and per region, the long-range
+coupling (gain, weight normalisation, conduction velocity, inputs per cell, which
+populations send and receive) and lesions. Nothing touches Brian2 until
+:func:`wholebrain.simulate` builds it; how weights become synapses is documented in
+:mod:`wholebrain.coupling`.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import dataclasses
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from types import MappingProxyType
 from typing import Any
 
+import numpy as np
+
 from . import columns
+from .connectome import Connectome
+
+#: default long-range conductance per synapse at gain 1 (mS/cm^2): one local PYso->PYdr AMPA
+#: input of the propofol run (g 0.005 / NF 20)
+G_LONG_RANGE = 0.005 / 20
 
 
 @dataclass(frozen=True)
 class BrainModel:
-    """Columns of a registered model, one per region.
+    """Columns of a registered model, one per region, coupled through a connectome.
 
     Parameters
     ----------
-    region_labels : tuple of str
-        One label per column.
+    connectome : Connectome or None
+        Regions, weights (``weights[target, source]``) and tract lengths (mm). ``None`` for
+        uncoupled columns named by ``labels``.
     column : str
         Registered column model (``wholebrain.columns.available()``).
     condition : str
         Named parameter set of that model (e.g. ``"propofol"``, ``"wake"``).
+    global_coupling : float
+        Gain of every long-range synapse (dimensionless, >= 0); 0 = independent columns.
+    velocity : float
+        Conduction velocity, m/s (> 0). TVB uses 3, the multi-area model 3.5.
+    normalization : {"max", "row_sum", "in_degree", "none"}
+        How weights are normalised before sampling sources.
+    long_range_inputs : int
+        Long-range synapses per receiving cell.
+    senders, receivers : tuple of str
+        Populations that send (spikes) and receive (AMPA-like conductance) long-range input.
+    g_long_range : float
+        Conductance of one long-range synapse at gain 1 for a region of unit input, mS/cm^2.
     overrides : mapping
-        Parameters overridden in every column, by name.
+        Column parameters overridden in every region, by name.
     region_overrides : mapping of str to mapping
-        ``{region_label: {parameter: value}}`` applied on top of ``overrides``.
+        ``{region_label: {parameter: value}}`` on top of ``overrides`` (e.g. a map of g_h).
+    disconnected : tuple of str
+        Regions whose long-range edges are all removed (their columns still run).
+    removed : tuple of str
+        Regions removed entirely (no column, no EEG contribution).
+    cut_edges : tuple of (target, source) label pairs
+        Single long-range edges removed.
+    labels : tuple of str
+        Region labels when there is no connectome.
     """
 
-    region_labels: tuple[str, ...]
+    connectome: Connectome | None = None
     column: str = "soplata2023"
     condition: str = "propofol"
+    global_coupling: float = 0.0
+    velocity: float = 3.0
+    normalization: str = "max"
+    long_range_inputs: int = 20
+    senders: tuple[str, ...] = ("PY",)
+    receivers: tuple[str, ...] = ("PY", "IN")
+    g_long_range: float = G_LONG_RANGE
     overrides: Mapping[str, Any] = field(default_factory=dict)
     region_overrides: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
+    disconnected: tuple[str, ...] = ()
+    removed: tuple[str, ...] = ()
+    cut_edges: tuple[tuple[str, str], ...] = ()
+    labels: tuple[str, ...] = ()
 
     def __post_init__(self) -> None:
-        labels = tuple(self.region_labels)
-        object.__setattr__(self, "region_labels", labels)
-        if not labels:
-            raise ValueError("a BrainModel needs at least one region")
-        if len(set(labels)) != len(labels):
-            raise ValueError("region labels must be unique")
-        object.__setattr__(self, "overrides", MappingProxyType(dict(self.overrides)))
-        unknown = sorted(set(self.region_overrides) - set(labels))
-        if unknown:
-            raise ValueError(
-                f"region_overrides name regions not in the model: {unknown}; "
-                f"regions are {list(labels)[:8]}{' ...' if len(labels) > 8 else ''}"
+        if self.connectome is not None and not isinstance(self.connectome, Connectome):
+            raise TypeError(
+                "connectome must be a wholebrain Connectome (wb.load_connectome('tvb76'))"
             )
+        all_labels = self.all_labels
+        if not all_labels:
+            raise ValueError("a BrainModel needs a connectome or at least one label")
+        if len(set(all_labels)) != len(all_labels):
+            raise ValueError("region labels must be unique")
+        for name in ("global_coupling", "g_long_range"):
+            value = getattr(self, name)
+            if not np.isfinite(value) or value < 0:
+                raise ValueError(f"{name} must be >= 0, got {value}")
+        if not np.isfinite(self.velocity) or self.velocity <= 0:
+            raise ValueError(f"velocity must be > 0 m/s, got {self.velocity}")
+        if int(self.long_range_inputs) != self.long_range_inputs or self.long_range_inputs < 0:
+            raise ValueError("long_range_inputs must be a non-negative integer")
+        if self.normalization not in ("max", "row_sum", "in_degree", "none"):
+            raise ValueError(
+                f"unknown normalization {self.normalization!r}; "
+                "use 'max', 'row_sum', 'in_degree' or 'none'"
+            )
+        for name in ("labels", "senders", "receivers", "disconnected", "removed"):
+            object.__setattr__(self, name, tuple(getattr(self, name)))
+        object.__setattr__(self, "cut_edges", tuple(tuple(e) for e in self.cut_edges))
+        self._check_labels("disconnected", self.disconnected)
+        self._check_labels("removed", self.removed)
+        self._check_labels("cut_edges", [x for e in self.cut_edges for x in e])
+        if any(len(e) != 2 for e in self.cut_edges):
+            raise ValueError("cut_edges holds (target, source) label pairs")
+        if len(self.removed) == len(all_labels):
+            raise ValueError("every region is removed; keep at least one")
+        self._check_labels("region_overrides", self.region_overrides)
+        object.__setattr__(self, "overrides", MappingProxyType(dict(self.overrides)))
         object.__setattr__(
             self,
             "region_overrides",
             MappingProxyType({k: dict(v) for k, v in self.region_overrides.items()}),
         )
-        self.column_params()  # validate names, units and ranges now, before any build
+        params = self.column_params()  # validates names, units and ranges before any build
+        sizes = params[0].sizes
+        for pop in (*self.senders, *self.receivers):
+            if pop not in sizes:
+                raise ValueError(
+                    f"population {pop!r} is not part of {self.column}; it has {list(sizes)}"
+                )
+
+    def _check_labels(self, what: str, labels: Iterable[str]) -> None:
+        unknown = sorted(set(labels) - set(self.all_labels))
+        if unknown:
+            shown = list(self.all_labels)[:8]
+            raise ValueError(
+                f"{what} names regions not in the model: {unknown}; "
+                f"regions are {shown}{' ...' if len(self.all_labels) > 8 else ''}"
+            )
 
     # -- constructors ---------------------------------------------------------------
     @classmethod
@@ -68,7 +145,7 @@ class BrainModel:
         cls, column: str = "soplata2023", condition: str = "propofol", **overrides: Any
     ) -> BrainModel:
         """One column, no coupling: the unit the paper simulates."""
-        return cls(("column",), column=column, condition=condition, overrides=overrides)
+        return cls(labels=("column",), column=column, condition=condition, overrides=overrides)
 
     @classmethod
     def independent(
@@ -78,19 +155,58 @@ class BrainModel:
         if int(n) != n or n < 1:
             raise ValueError(f"n must be a positive integer, got {n!r}")
         labels = tuple(f"column{i}" for i in range(int(n)))
-        return cls(labels, column=column, condition=condition, overrides=overrides)
+        return cls(labels=labels, column=column, condition=condition, overrides=overrides)
+
+    # -- lesions and variants (each returns a new model) ----------------------------
+    def replace(self, **changes: Any) -> BrainModel:
+        """A copy with fields changed (validated again)."""
+        return dataclasses.replace(self, **changes)
+
+    def disconnect(self, *labels: str) -> BrainModel:
+        """Remove every long-range edge of these regions; their columns still run."""
+        return self.replace(disconnected=(*self.disconnected, *labels))
+
+    def remove(self, *labels: str) -> BrainModel:
+        """Remove these regions entirely: no column, no edges, no EEG contribution."""
+        return self.replace(removed=(*self.removed, *labels))
+
+    def cut(self, *edges: tuple[str, str]) -> BrainModel:
+        """Remove single long-range edges, given as (target, source) label pairs."""
+        return self.replace(cut_edges=(*self.cut_edges, *edges))
 
     # -- derived --------------------------------------------------------------------
     @property
+    def all_labels(self) -> tuple[str, ...]:
+        """Labels of the intact model (removed regions included)."""
+        return self.connectome.labels if self.connectome is not None else self.labels
+
+    @property
+    def region_labels(self) -> tuple[str, ...]:
+        """Labels of the simulated regions."""
+        removed = set(self.removed)
+        return tuple(x for x in self.all_labels if x not in removed)
+
+    @property
+    def kept_indices(self) -> np.ndarray:
+        """Indices of the simulated regions in the intact model (their seed streams)."""
+        removed = set(self.removed)
+        return np.array([i for i, x in enumerate(self.all_labels) if x not in removed])
+
+    @property
     def n_regions(self) -> int:
         return len(self.region_labels)
+
+    @property
+    def coupled(self) -> bool:
+        """Whether the network has long-range synapses (a structural property)."""
+        return self.connectome is not None
 
     @property
     def column_model(self) -> columns.ColumnModel:
         return columns.get(self.column)
 
     def column_params(self) -> list[Any]:
-        """The full parameter set of every column, in region order."""
+        """The full parameter set of every simulated column, in region order."""
         model = self.column_model
         base = model.condition(self.condition, **self.overrides)
         out = []
@@ -98,3 +214,27 @@ class BrainModel:
             extra = self.region_overrides.get(label)
             out.append(base.replace(**extra) if extra else base)
         return out
+
+    def long_range(self, dt_ms: float, seed: int) -> list[Any]:
+        """The long-range synapses (see :mod:`wholebrain.coupling`); empty without connectome."""
+        if self.connectome is None:
+            return []
+        from .coupling import draw_long_range
+
+        index = {label: i for i, label in enumerate(self.all_labels)}
+        return draw_long_range(
+            self.connectome,
+            sizes=self.column_params()[0].sizes,
+            senders=self.senders,
+            receivers=self.receivers,
+            inputs_per_cell=int(self.long_range_inputs),
+            global_coupling=float(self.global_coupling),
+            g_long_range=float(self.g_long_range),
+            normalization=self.normalization,
+            velocity_m_s=float(self.velocity),
+            dt_ms=dt_ms,
+            seed=seed,
+            cut_regions=frozenset(index[x] for x in self.disconnected),
+            cut_edges=frozenset((index[a], index[b]) for a, b in self.cut_edges),
+            kept_regions=self.kept_indices,
+        )

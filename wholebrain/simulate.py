@@ -90,7 +90,7 @@ def simulate(
     backend: str = "runtime",
     *,
     dt_ms: float = 0.01,
-    record_dt_ms: float = 0.1,
+    record_dt_ms: float | None = None,
     record_states: dict[str, list[str]] | None = None,
     record_cells: int = 1,
     threads: int = 1,
@@ -111,8 +111,9 @@ def simulate(
         See the module docstring.
     dt_ms : float
         Integration step (forward Euler), ms. The paper uses 0.01.
-    record_dt_ms : float
-        Sampling interval of the EEG proxy and state traces, ms (0.1 = the paper's 10 kHz).
+    record_dt_ms : float, optional
+        Sampling interval of the EEG proxy and state traces, ms. Default: 0.1 (the paper's
+        10 kHz) for uncoupled columns, 1.0 (1 kHz) for a brain with a connectome.
     record_states : dict, optional
         ``{population: [variable, ...]}`` recorded for ``record_cells`` cells per column.
     threads : int
@@ -122,8 +123,11 @@ def simulate(
     progress : bool
         Print Brian2's progress report.
     """
+    if record_dt_ms is None:
+        record_dt_ms = 1.0 if model.coupled else 0.1
     duration_s = check_run_settings(duration, dt_ms, record_dt_ms, backend, threads)
     params = model.column_params()
+    long_range = model.long_range(dt_ms, int(seed)) if model.coupled else None
     seed = int(seed)
     timings: dict[str, float] = {}
     b2.device.reinit()
@@ -149,6 +153,8 @@ def simulate(
             record_dt_ms=record_dt_ms,
             record_states=record_states,
             record_cells=record_cells,
+            long_range=long_range,
+            stream_ids=list(model.kept_indices),
         )
         network = b2.Network(net.objects)
         report = "text" if progress else None
@@ -176,6 +182,7 @@ def _default_build_dir(model: BrainModel, params: list[Any], record_dt_ms: float
         {
             "column": model.column,
             "n": model.n_regions,
+            "coupling": [model.coupled, model.senders, model.receivers],
             "structure": {
                 k: getattr(p0, k) for k in ("scale", "thalamus", "depression", "connectivity")
             },
@@ -251,5 +258,18 @@ def _collect(net, model, params, duration_s, dt_ms, record_dt_ms, seed, backend)
             "condition": model.condition,
             "overrides": dict(model.overrides),
             "region_overrides": {k: dict(v) for k, v in model.region_overrides.items()},
+            "coupling": {
+                "connectome": model.connectome.name if model.connectome is not None else None,
+                "global_coupling": model.global_coupling,
+                "velocity_m_s": model.velocity,
+                "normalization": model.normalization,
+                "long_range_inputs": model.long_range_inputs,
+                "senders": list(model.senders),
+                "receivers": list(model.receivers),
+                "g_long_range": model.g_long_range,
+                "disconnected": list(model.disconnected),
+                "removed": list(model.removed),
+                "cut_edges": [list(e) for e in model.cut_edges],
+            },
         },
     )

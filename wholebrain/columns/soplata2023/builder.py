@@ -88,6 +88,8 @@ def build_columns(
     record_states: dict[str, list[str]] | None = None,
     record_cells: int = 1,
     explicit: bool = False,
+    long_range: list | None = None,
+    stream_ids: list[int] | None = None,
 ) -> ColumnNetwork:
     """Create the Brian2 objects of ``n_regions`` uncoupled columns.
 
@@ -107,6 +109,13 @@ def build_columns(
         every column.
     explicit : bool
         Use explicit synapses for every projection (slow; for testing the sums).
+    long_range : list of LongRangeProjection, optional
+        Delayed synapses between columns (:mod:`wholebrain.coupling`). When given (even
+        empty), receiving populations get the long-range conductance ``g_lr`` and the EEG
+        proxy gains the part ``"lr"`` (long-range current onto PYdr).
+    stream_ids : list of int, optional
+        Random-stream index of each column (default 0..n-1); a brain with removed regions
+        keeps each remaining region's stream.
     """
     plist = list(params) if isinstance(params, list | tuple) else [params] * n_regions
     n_regions = len(plist)
@@ -143,6 +152,11 @@ def build_columns(
         else:
             extra[proj.post].append(f"self_{proj.name} : 1")
             extra[proj.post].append(f"{proj.target} = R_{proj.name} - self_{proj.name} : 1")
+
+    coupled = long_range is not None
+    receivers = {lr.receiver for lr in long_range or []}
+    for pop in present:
+        extra[pop].append(equations.long_range_input(pop, coupled and pop in receivers).strip())
 
     # ---- neuron groups ------------------------------------------------------------------
     eqs = {
@@ -188,9 +202,7 @@ def build_columns(
         name="region",
         order=0.5,
     )
-    probe_eqs = "eeg_py : amp/meter**2\neeg_tc : amp/meter**2\n"
-    probe = b2.NeuronGroup(n_regions, probe_eqs, name="probe", order=0.75)
-    objects: list[Any] = [*groups.values(), region, probe]
+    objects: list[Any] = [*groups.values(), region]
     # link column sums before any Synapses object captures the groups' variables
     for proj, _netcon, _nf, kind in plans:
         if kind != "sparse":
@@ -200,7 +212,7 @@ def build_columns(
 
     # ---- parameters, weights and initial conditions ----------------------------------------
     _set_parameters(groups, plist, sizes, plans)
-    draw_initial_conditions(groups, plist, sizes, seed)
+    draw_initial_conditions(groups, plist, sizes, seed, stream_ids)
 
     # ---- synapses --------------------------------------------------------------------------
     counts: dict[str, int] = {}
@@ -234,25 +246,47 @@ def build_columns(
         s.connect(i=_cells(ii, sizes[pre], n_regions), j=_cells(jj, sizes[post], n_regions))
         objects.append(s)
 
-    # EEG proxy of the paper: sum over PYdr of the PYso->PYdr and TC->PYdr AMPA currents
+    # EEG proxy of the paper: sum over PYdr of the PYso->PYdr and TC->PYdr AMPA currents,
+    # plus the long-range input onto PYdr in a brain
+    parts = ("py", "tc", "lr") if coupled else ("py", "tc")
+    currents = {"py": "I_ampa_py_dr", "tc": "I_ampa_tc_dr", "lr": "I_lr"}
+    probe_eqs = "".join(f"eeg_{k} : amp/meter**2\n" for k in parts)
+    probe = b2.NeuronGroup(n_regions, probe_eqs, name="probe", order=0.75)
+    objects.append(probe)
     eeg = b2.Synapses(
         groups["PY"],
         probe,
-        "eeg_py_post = eeg_py_cell_pre : amp/meter**2 (summed)\n"
-        "eeg_tc_post = eeg_tc_cell_pre : amp/meter**2 (summed)",
+        "\n".join(f"eeg_{k}_post = eeg_{k}_cell_pre : amp/meter**2 (summed)" for k in parts),
         name="PY_to_probe",
     )
     eeg.connect(i=np.arange(groups["PY"].N), j=np.asarray(groups["PY"].region[:]))
+    objects.append(eeg)
     # Synapses cannot read subexpressions that involve the column sums (linked variables
-    # with an index), so each cell's two currents are copied once per step, after all sums
+    # with an index), so each cell's currents are copied once per step, after all sums
     # (-1, -0.5) and before the state updaters (0).
     groups["PY"].run_regularly(
-        "eeg_py_cell = I_ampa_py_dr\neeg_tc_cell = I_ampa_tc_dr",
+        "\n".join(f"eeg_{k}_cell = {currents[k]}" for k in parts),
         when="groups",
         order=-0.4,
         name="PY_eeg_cells",
     )
-    objects.append(eeg)
+
+    # ---- long-range synapses between columns (event-driven, delayed) -------------------
+    for lr in long_range or []:
+        pre_n, post_n = sizes[lr.sender], sizes[lr.receiver]
+        syn = b2.Synapses(
+            groups[lr.sender],
+            groups[lr.receiver],
+            "w : siemens/meter**2 (constant)",
+            on_pre="g_lr_post += w",
+            name=f"LR_{lr.sender}_{lr.receiver}",
+        )
+        syn.connect(i=lr.pre_region * pre_n + lr.pre, j=lr.post_region * post_n + lr.post)
+        if lr.n_synapses:
+            syn.w = lr.weight * b2.msiemens / b2.cm**2
+            syn.delay = lr.delay_ms * b2.ms
+        counts[f"long_range_{lr.sender}_{lr.receiver}"] = lr.n_synapses
+        objects.append(syn)
 
     # ---- external Poisson input -----------------------------------------------------------
     rate = p0.poisson_rate_hz * b2.Hz
@@ -264,7 +298,7 @@ def build_columns(
     rec_dt = record_dt_ms * b2.ms
     proxy = b2.StateMonitor(
         probe,
-        ["eeg_py", "eeg_tc"],
+        [f"eeg_{k}" for k in parts],
         record=True,
         dt=rec_dt,
         when="groups",
@@ -299,6 +333,7 @@ def build_columns(
         proxy_monitor=proxy,
         state_monitors=states,
         synapse_counts=counts,
+        proxy_parts=parts,
     )
 
 

@@ -133,7 +133,7 @@ I_stim = stim_amp*stim_dist*int(t > stim_onset and t < stim_offset) : amp/meter*
 I_syn_so = -w_gabaa_in_py*X_gabaa_in_py*(v_so + 70*mV) : amp/meter**2
 I_ampa_py_dr = -w_ampa_py_dr*X_ampa_py_dr*v_dr : amp/meter**2
 I_ampa_tc_dr = -w_ampa_tc_dr*X_ampa_tc_dr*(v_dr - 1*mV) : amp/meter**2
-I_syn_dr = I_ampa_py_dr - w_nmda_py_dr*X_nmda_py_dr*v_dr + I_ampa_tc_dr : amp/meter**2
+I_syn_dr = I_ampa_py_dr - w_nmda_py_dr*X_nmda_py_dr*v_dr + I_ampa_tc_dr + I_lr : amp/meter**2
 # presynaptic gating of PYso's outgoing synapses (driven by v_so)
 """
         + _cortical_ampa("ampa_py_dr", "Vs", per_spike)
@@ -144,6 +144,7 @@ I_syn_dr = I_ampa_py_dr - w_nmda_py_dr*X_nmda_py_dr*v_dr + I_ampa_tc_dr : amp/me
         + _thalamic_ampa("ampa_py_trn", "Vs")
         + _depression_clock(per_spike)
         + "v_dr_prev : volt\neeg_py_cell : amp/meter**2\neeg_tc_cell : amp/meter**2\n"
+        + "eeg_lr_cell : amp/meter**2\n"
         + _params(
             "g_leak_so g_na_so g_k_so g_a g_ks g_kna g_com_so g_com_dr g_leak_dr g_nap g_ar "
             "g_hva g_kca g_ext w_gabaa_in_py w_ampa_py_dr w_nmda_py_dr w_ampa_tc_dr",
@@ -169,7 +170,7 @@ I_na = -g_na_in*minf_na**3*h_na*(v - 55*mV) : amp/meter**2
 dh_na/dt = (0.35*exp(-(V + 58)/20)*(1 - h_na) - 5/(1 + exp(-(V + 28)/10))*h_na)/ms : 1
 I_k = -g_k_in*n_k**4*(v + 90*mV) : amp/meter**2
 dn_k/dt = (0.5/exprel(-(V + 34)/10)*(1 - n_k) - 0.625*exp(-(V + 44)/80)*n_k)/ms : 1
-I_syn = -(w_ampa_py_in*X_ampa_py_in + w_nmda_py_in*X_nmda_py_in)*v - w_gabaa_in_in*X_gabaa_in_in*(v + 70*mV) - w_ampa_tc_in*X_ampa_tc_in*(v - 1*mV) : amp/meter**2
+I_syn = -(w_ampa_py_in*X_ampa_py_in + w_nmda_py_in*X_nmda_py_in)*v - w_gabaa_in_in*X_gabaa_in_in*(v + 70*mV) - w_ampa_tc_in*X_ampa_tc_in*(v - 1*mV) + I_lr : amp/meter**2
 """
         + _cortical_gabaa("gabaa_in_py", "V", per_spike)
         + _cortical_gabaa("gabaa_in_in", "V", per_spike)
@@ -223,7 +224,7 @@ dp_1/dt = 0.0004*((ca/0.002)**4*(1 - p_1) - p_1)/ms : 1
 do_l/dt = 0.001*(p_1/0.007*o_h - o_l)/ms : 1
 I_ext = -g_ext*s_ext*v : amp/meter**2
 ds_ext/dt = -s_ext/tau_ext : 1
-I_syn = -w_gabaa_trn_tc*X_gabaa_trn_tc*(v + 80*mV) - w_gabab_trn_tc*X_gabab_trn_tc*(v + 95*mV) - w_ampa_py_tc*X_ampa_py_tc*(v - 1*mV) : amp/meter**2
+I_syn = -w_gabaa_trn_tc*X_gabaa_trn_tc*(v + 80*mV) - w_gabab_trn_tc*X_gabab_trn_tc*(v + 95*mV) - w_ampa_py_tc*X_ampa_py_tc*(v - 1*mV) + I_lr : amp/meter**2
 """
         + _thalamic_ampa("ampa_tc_trn", "V")
         + _thalamic_ampa("ampa_tc_dr", "V")
@@ -258,7 +259,7 @@ dm_t/dt = (1/(1 + exp(-(V + 54)/7.4)) - m_t)*6.81/(3 + 1/(exp((V + 29)/10) + exp
 dh_t/dt = (1/(1 + exp((V + 82)/5)) - h_t)*3.73/(85 + 1/(exp((V + 50)/4) + exp(-(V + 409)/50)))/ms : 1
 I_ext = -g_ext*s_ext*v : amp/meter**2
 ds_ext/dt = -s_ext/tau_ext : 1
-I_syn = -w_gabaa_trn_trn*X_gabaa_trn_trn*(v + 80*mV) - (w_ampa_tc_trn*X_ampa_tc_trn + w_ampa_py_trn*X_ampa_py_trn)*(v - 1*mV) : amp/meter**2
+I_syn = -w_gabaa_trn_trn*X_gabaa_trn_trn*(v + 80*mV) - (w_ampa_tc_trn*X_ampa_tc_trn + w_ampa_py_trn*X_ampa_py_trn)*(v - 1*mV) + I_lr : amp/meter**2
 # presynaptic gating of TRN's outgoing synapses (thalamic GABA_A, GABA_B)
 ds_gabaa_trn_tc/dt = 2*(1 + tanh(V/4))*(1 - s_gabaa_trn_tc)/ms - s_gabaa_trn_tc/(5*ms*gabaa_tau_mult) : 1
 ds_gabaa_trn_trn/dt = 2*(1 + tanh(V/4))*(1 - s_gabaa_trn_trn)/ms - s_gabaa_trn_trn/(5*ms*gabaa_tau_mult) : 1
@@ -273,6 +274,25 @@ G_gabab_trn_tc = s_gabab**4/(s_gabab**4 + 100) : 1
         )
         + _params("tau_ext", "second")
         + _params("gabaa_tau_mult", "1")
+    )
+
+
+#: long-range AMPA-like input: reversal 0 mV, decay 2 ms as the cortical AMPA synapses
+TAU_LONG_RANGE = "2*ms"
+
+
+def long_range_input(pop: str, receives: bool) -> str:
+    """Equations of the long-range input current ``I_lr`` of a population.
+
+    Receiving populations get a conductance ``g_lr`` that each long-range spike increments by
+    its synapse's weight; on pyramidal cells it acts on the dendrite (PYdr), where the
+    thalamocortical and corticocortical AMPA synapses of the column are.
+    """
+    if not receives:
+        return "I_lr = 0*amp/meter**2 : amp/meter**2\n"
+    v = "v_dr" if pop == "PY" else "v"
+    return (
+        f"dg_lr/dt = -g_lr/({TAU_LONG_RANGE}) : siemens/meter**2\nI_lr = -g_lr*{v} : amp/meter**2\n"
     )
 
 

@@ -90,11 +90,18 @@ def draw_initial_conditions(
     plist: list[Soplata2023Params],
     sizes: dict[str, int],
     seed: int,
+    stream_ids: list[int] | None = None,
 ) -> None:
-    """Set every state variable's initial value, and the per-cell random constants."""
-    n_regions = len(plist)
+    """Set every state variable's initial value, and the per-cell random constants.
+
+    ``stream_ids[r]`` is the random stream of column ``r`` (default ``r``).
+    """
+    ids = list(range(len(plist))) if stream_ids is None else [int(i) for i in stream_ids]
+    if len(ids) != len(plist):
+        raise ValueError("need one stream id per column")
+    streams = region_streams(seed, max(ids) + 1)
     values: dict[tuple[str, str], list[np.ndarray]] = {}
-    for rng, p in zip(region_streams(seed, n_regions), plist, strict=True):
+    for rng, p in zip((streams[i] for i in ids), plist, strict=True):
         for pop, table in INITIAL.items():
             if pop not in groups:
                 continue
