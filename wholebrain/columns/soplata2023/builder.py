@@ -273,6 +273,9 @@ def build_columns(
 
     # ---- long-range synapses between columns (event-driven, delayed) -------------------
     for lr in long_range or []:
+        counts[f"long_range_{lr.sender}_{lr.receiver}"] = lr.n_synapses
+        if lr.n_synapses == 0:  # Brian2 cannot prepare a delayed pathway without synapses
+            continue
         pre_n, post_n = sizes[lr.sender], sizes[lr.receiver]
         syn = b2.Synapses(
             groups[lr.sender],
@@ -282,10 +285,8 @@ def build_columns(
             name=f"LR_{lr.sender}_{lr.receiver}",
         )
         syn.connect(i=lr.pre_region * pre_n + lr.pre, j=lr.post_region * post_n + lr.post)
-        if lr.n_synapses:
-            syn.w = lr.weight * b2.msiemens / b2.cm**2
-            syn.delay = lr.delay_ms * b2.ms
-        counts[f"long_range_{lr.sender}_{lr.receiver}"] = lr.n_synapses
+        syn.w = lr.weight * b2.msiemens / b2.cm**2
+        syn.delay = lr.delay_ms * b2.ms
         objects.append(syn)
 
     # ---- external Poisson input -----------------------------------------------------------
