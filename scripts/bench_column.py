@@ -16,11 +16,9 @@ from __future__ import annotations
 
 import argparse
 import json
-import resource
-import subprocess
-import sys
 import tempfile
-import time
+
+import benchlib
 
 
 def one(model: str, n: int, backend: str, threads: int, sim_s: float, condition: str) -> dict:
@@ -29,42 +27,8 @@ def one(model: str, n: int, backend: str, threads: int, sim_s: float, condition:
 
     brain = wb.BrainModel.independent(n, model, condition)
     with tempfile.TemporaryDirectory(prefix="wb_bench_") as build:
-        t0 = time.perf_counter()
-        res = wb.simulate(
-            brain,
-            sim_s,
-            seed=1,
-            backend=backend,
-            threads=threads,
-            build_dir=build if backend == "cpp" else None,
-        )
-        total = time.perf_counter() - t0
-    timings = res.provenance["timings"]
-    if backend == "cpp":
-        compile_s, run_s = timings.get("compile_s", float("nan")), timings["run_s"]
-    else:  # runtime: code generation happens inside the run; no separate compile
-        compile_s, run_s = 0.0, total
-    rss = (
-        max(
-            resource.getrusage(resource.RUSAGE_SELF).ru_maxrss,
-            resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss,
-        )
-        / 1024
-    )
-    return {
-        "model": model,
-        "condition": condition,
-        "n_regions": n,
-        "backend": backend,
-        "threads": threads,
-        "sim_s": sim_s,
-        "compile_s": round(compile_s, 2),
-        "run_s": round(run_s, 3),
-        "run_s_per_sim_s": round(run_s / sim_s, 3),
-        "peak_rss_mb": round(rss, 1),
-        "cells": n * sum(res.sizes.values()),
-        "rates_hz": {k: round(float(v.mean()), 2) for k, v in res.rates().items()},
-    }
+        row = benchlib.measure(brain, sim_s, backend, threads, build if backend == "cpp" else None)
+    return {**row, "condition": condition}
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -92,39 +56,13 @@ def main(argv: list[str] | None = None) -> int:
     for backend in args.backends:
         for n in args.columns:
             sim_s = args.sim if backend == "cpp" else args.sim_runtime
-            cmd = [
-                sys.executable,
-                __file__,
-                "--condition",
-                args.condition,
-                "--one",
-                args.model,
-                str(n),
-                backend,
-                str(args.threads),
-                str(sim_s),
-            ]
-            out = subprocess.run(cmd, capture_output=True, text=True)
-            if out.returncode != 0:
-                print(out.stderr[-2000:], file=sys.stderr)
-                return out.returncode
-            row = json.loads(out.stdout.strip().splitlines()[-1])
+            config = [args.model, str(n), backend, str(args.threads), str(sim_s)]
+            row = benchlib.run_config(__file__, config, ("--condition", args.condition))
             rows.append(row)
             if args.json:
                 print(json.dumps(row), flush=True)
-    if args.json:
-        return 0
-    print(
-        f"{'model':<12}{'cols':>5}{'backend':>9}{'thr':>4}{'sim s':>7}{'compile s':>11}"
-        f"{'run s':>9}{'run s/sim s':>13}{'per col':>9}{'peak MB':>9}"
-    )
-    for r in rows:
-        print(
-            f"{r['model']:<12}{r['n_regions']:>5}{r['backend']:>9}{r['threads']:>4}"
-            f"{r['sim_s']:>7g}{r['compile_s']:>11.1f}{r['run_s']:>9.2f}"
-            f"{r['run_s_per_sim_s']:>13.2f}{r['run_s_per_sim_s'] / r['n_regions']:>9.2f}"
-            f"{r['peak_rss_mb']:>9.0f}"
-        )
+    if not args.json:
+        benchlib.print_table(rows)
     return 0
 
 

@@ -166,6 +166,10 @@ def build_columns(
         "TRN": equations.reticular(),
     }
     groups: dict[str, b2.NeuronGroup] = {}
+    # Explicitly named clocks: auto-named ones ("..._clock_1") change the generated code when
+    # an earlier network of the same process is still alive, forcing a full recompile.
+    store_clock = depression.storage_clock()
+    record_clock = b2.Clock(record_dt_ms * b2.ms, name="record_clock")
     for pop in present:
         n = sizes[pop] * n_regions
         text = eqs[pop] + "\n".join(extra[pop]) + "\n"
@@ -193,7 +197,7 @@ def build_columns(
         if pop == "PY":
             g.run_regularly("v_dr_prev = v_dr", when="end", name="PY_dr_prev")
         if pop in ("PY", "IN"):
-            depression.attach(g, v, per_spike)
+            depression.attach(g, v, per_spike, store_clock)
         groups[pop] = g
 
     region = b2.NeuronGroup(
@@ -289,19 +293,23 @@ def build_columns(
         syn.delay = lr.delay_ms * b2.ms
         objects.append(syn)
 
-    # ---- external Poisson input -----------------------------------------------------------
-    rate = p0.poisson_rate_hz * b2.Hz
+    # ---- external Poisson input -----------------------------------------------------
+    # Each cell's own 40-Hz train (iPoisson_AS22): at most one event per 0.01-ms step
+    # (P(two) ~ 1e-7). A named run_regularly instead of brian2.PoissonInput because its
+    # name, and so the generated code, stays the same from build to build, and the rate is a
+    # per-cell constant that can differ between regions without recompiling.
     for pop in ("PY", "TC", "TRN"):
         if pop in groups:
-            objects.append(b2.PoissonInput(groups[pop], "s_ext", 1, rate, weight=1.0))
+            groups[pop].run_regularly(
+                "s_ext += int(rand() < rate_ext*dt)", when="synapses", name=f"{pop}_poisson"
+            )
 
     # ---- monitors --------------------------------------------------------------------------
-    rec_dt = record_dt_ms * b2.ms
     proxy = b2.StateMonitor(
         probe,
         [f"eeg_{k}" for k in parts],
         record=True,
-        dt=rec_dt,
+        clock=record_clock,
         when="groups",
         order=-0.1,
         name="proxy_monitor",
@@ -319,7 +327,7 @@ def build_columns(
             groups[pop],
             list(variables),
             record=idx,
-            dt=rec_dt,
+            clock=record_clock,
             when="groups",
             order=-0.1,
             name=f"states_{pop}",
@@ -371,6 +379,7 @@ def _set_parameters(groups, plist, sizes, plans) -> None:
             ext = {"PY": "g_ext_dr", "TC": "g_ext_tc", "TRN": "g_ext_trn"}[pop]
             g.g_ext = _per_cell(plist, n, lambda p, a=ext: getattr(p, a)) * msc
             g.tau_ext = _per_cell(plist, n, lambda p: p.tau_ext_ms) * b2.ms
+            g.rate_ext = _per_cell(plist, n, lambda p: p.poisson_rate_hz) * b2.Hz
         if pop in ("PY", "IN"):
             g.tau_res = _per_cell(plist, n, lambda p: p.tau_res_ms) * b2.ms
             g.depr_factor = _per_cell(plist, n, lambda p: p.depr_factor)

@@ -34,11 +34,16 @@ def per_spike_reset(res_names: list[str]) -> str:
     return "\n".join(f"{r} *= depr_factor" for r in res_names)
 
 
-def attach(group: b2.NeuronGroup, v: str, per_spike: bool) -> None:
+def storage_clock() -> b2.Clock:
+    """The 0.1-ms clock of DynaSim's stored samples (named, so generated code is stable)."""
+    return b2.Clock(STORE_DT_MS * b2.ms, name="store_clock")
+
+
+def attach(group: b2.NeuronGroup, v: str, per_spike: bool, clock: b2.Clock | None = None) -> None:
     """Add the storage and trigger operations of the ``dynasim`` rule to ``group``."""
     if per_spike:
         return
     group.run_on_event("dep_trigger", "tspike = t")
     group.run_regularly(
-        f"v_stored = {v}", dt=STORE_DT_MS * b2.ms, when="start", name=f"{group.name}_store"
+        f"v_stored = {v}", clock=clock or storage_clock(), when="start", name=f"{group.name}_store"
     )

@@ -152,6 +152,7 @@ I_syn_dr = I_ampa_py_dr - w_nmda_py_dr*X_nmda_py_dr*v_dr + I_ampa_tc_dr + I_lr :
         )
         + _params("stim_amp", "amp/meter**2")
         + _params("stim_onset stim_offset tau_res tau_ext", "second")
+        + _params("rate_ext", "Hz")
         + _params("stim_dist depr_factor", "1")
     )
 
@@ -235,6 +236,7 @@ I_syn = -w_gabaa_trn_tc*X_gabaa_trn_tc*(v + 80*mV) - w_gabab_trn_tc*X_gabab_trn_
             "siemens/meter**2",
         )
         + _params("tau_ext", "second")
+        + _params("rate_ext", "Hz")
     )
 
 
@@ -273,6 +275,7 @@ G_gabab_trn_tc = s_gabab**4/(s_gabab**4 + 100) : 1
             "siemens/meter**2",
         )
         + _params("tau_ext", "second")
+        + _params("rate_ext", "Hz")
         + _params("gabaa_tau_mult", "1")
     )
 

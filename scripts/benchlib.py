@@ -1,0 +1,68 @@
+"""Shared plumbing of the benchmark scripts: one configuration per fresh subprocess, peak
+memory of the process and of the standalone binary it runs, and the table/JSON output
+(fields of shared/docs/design.md: model, n_regions, backend, threads, sim_s, compile_s, run_s,
+run_s_per_sim_s, peak_rss_mb)."""
+
+from __future__ import annotations
+
+import json
+import resource
+import subprocess
+import sys
+import time
+from typing import Any
+
+
+def peak_rss_mb() -> float:
+    """Peak resident memory of this process or its children (the C++ binary), MB."""
+    own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    children = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    return max(own, children) / 1024
+
+
+def measure(model, sim_s: float, backend: str, threads: int, build_dir: str | None) -> dict:
+    """Simulate ``model`` and return the standard measurements."""
+    import wholebrain as wb
+
+    t0 = time.perf_counter()
+    res = wb.simulate(model, sim_s, seed=1, backend=backend, threads=threads, build_dir=build_dir)
+    total = time.perf_counter() - t0
+    timings = res.provenance["timings"]
+    if backend == "runtime":  # code generation happens inside the run; no separate compile
+        compile_s, run_s = 0.0, total
+    else:
+        compile_s, run_s = timings.get("compile_s", float("nan")), timings["run_s"]
+    return {
+        "model": model.column,
+        "n_regions": model.n_regions,
+        "backend": backend,
+        "threads": threads,
+        "sim_s": sim_s,
+        "compile_s": round(compile_s, 2),
+        "run_s": round(run_s, 3),
+        "run_s_per_sim_s": round(run_s / sim_s, 3),
+        "peak_rss_mb": round(peak_rss_mb(), 1),
+        "cells": model.n_regions * sum(res.sizes.values()),
+        "synapses": int(sum(res.provenance["synapses"].values())),
+        "total_s": round(total, 2),
+    }
+
+
+def run_config(script: str, one: list[str], options: tuple[str, ...] = ()) -> dict[str, Any]:
+    """Run ``script OPTIONS --one ONE...`` in a fresh interpreter; parse its last JSON line."""
+    cmd = [sys.executable, script, *options, "--one", *one]
+    out = subprocess.run(cmd, capture_output=True, text=True)
+    if out.returncode != 0:
+        sys.stderr.write(out.stderr[-3000:])
+        raise SystemExit(out.returncode)
+    return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+def print_table(rows: list[dict[str, Any]], extra: tuple[str, ...] = ()) -> None:
+    """Human-readable table of measured configurations."""
+    cols = ["model", "n_regions", "backend", "threads", "sim_s", "compile_s", "run_s",
+            "run_s_per_sim_s", "per_region", "peak_rss_mb", *extra]  # fmt: skip
+    print("  ".join(f"{c:>15}" for c in cols))
+    for r in rows:
+        r = {**r, "per_region": round(r["run_s_per_sim_s"] / r["n_regions"], 3)}
+        print("  ".join(f"{r.get(c, ''):>15}" for c in cols))
