@@ -218,7 +218,7 @@ def standard_montage(name: str) -> mne.channels.DigMontage:
     """An MNE standard montage by name, or a one-line error listing close matches."""
     names = mne.channels.get_builtin_montages()
     if name not in names:
-        close = difflib.get_close_matches(name, names, n=4, cutoff=0.4)
+        close = difflib.get_close_matches(name, names, n=6, cutoff=0.4)
         raise ValueError(f"unknown montage {name!r}; close matches: {close or names[:6]}")
     return mne.channels.make_standard_montage(name)
 

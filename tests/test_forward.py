@@ -1,0 +1,210 @@
+"""Forward model: tvb-data BEM lead field vs TVB's, physics checks, caching, bad input."""
+
+from __future__ import annotations
+
+import time
+from types import SimpleNamespace
+
+import numpy as np
+import pytest
+
+import wholebrain as wb
+from wholebrain import headmodel as hm
+from wholebrain.forward import DipoleScale, make_forward
+
+
+@pytest.fixture(scope="session")
+def cache(tmp_path_factory):
+    return tmp_path_factory.mktemp("wb-cache")
+
+
+@pytest.fixture(scope="session")
+def con():
+    return wb.load_connectome("tvb76")
+
+
+@pytest.fixture(scope="session")
+def fwd(con, cache):
+    return make_forward(con, cache=cache)
+
+
+def _centroid_con(centres, frame="MNI"):
+    centres = np.asarray(centres, float)
+    labels = tuple(f"r{i}" for i in range(len(centres)))
+    return SimpleNamespace(labels=labels, centres_mm=centres, frame=frame, orientations=None)
+
+
+@pytest.fixture(scope="session")
+def sphere_fwd():
+    return make_forward(_centroid_con([[0, 0, 45], [0, 0, -45]]), head="sphere")
+
+
+def _tvb_projection():
+    p = np.load(hm.tvb_data_dir() / "projectionMatrix" / "projection_eeg_65_surface_16k.npy")
+    ok = ~np.isnan(p).any(axis=1)
+    return p, ok
+
+
+def test_default_forward_has_65_sensors_by_76_regions_in_connectome_order(fwd, con):
+    assert fwd.gain.shape == (65, 76)
+    assert fwd.region_labels == con.labels
+    assert np.isfinite(fwd.gain).all()
+    assert fwd.info.get_montage() is not None and "Cz" in fwd.ch_names
+    # V per A*m: 10 nAm under the scalp gives microvolts, not volts or picovolts
+    assert 1 < np.abs(fwd.gain).max() < 1e4
+
+
+def test_vertex_and_region_leadfields_correlate_with_tvb_projection(fwd):
+    p, ok = _tvb_projection()
+    ours = fwd.vertex_gain[ok] - fwd.vertex_gain[ok].mean(0)
+    theirs = p[ok] - p[ok].mean(0)
+    assert np.corrcoef(ours.ravel(), theirs.ravel())[0, 1] > 0.88
+    per_sensor = [np.corrcoef(a, b)[0, 1] for a, b in zip(ours, theirs, strict=True)]
+    assert np.min(per_sensor) > 0.75
+    onehot = np.eye(76)[fwd.vertex_region]
+    r_region = np.corrcoef((ours @ onehot).ravel(), (theirs @ onehot).ravel())[0, 1]
+    assert r_region > 0.92
+
+
+def test_combine_sum_is_mean_times_region_vertex_count(fwd, con, cache):
+    summed = make_forward(con, combine="sum", cache=cache)
+    counts = np.bincount(fwd.vertex_region, minlength=76)
+    np.testing.assert_allclose(summed.gain, fwd.gain * counts, rtol=1e-10)
+
+
+def test_second_build_reads_cache_fast_and_identically(fwd, con, cache):
+    t0 = time.perf_counter()
+    again = make_forward(con, cache=cache)
+    assert time.perf_counter() - t0 < 2.0
+    np.testing.assert_array_equal(again.gain, fwd.gain)
+    assert not list(cache.glob(".tmp-*"))
+
+
+def test_cache_dir_follows_argument_then_environment(tmp_path, monkeypatch):
+    monkeypatch.setenv("WHOLEBRAIN_CACHE", str(tmp_path / "env"))
+    assert hm.cache_dir() == tmp_path / "env"
+    assert hm.cache_dir(tmp_path / "arg") == tmp_path / "arg"
+
+
+def test_atomic_write_leaves_nothing_when_writer_fails(tmp_path):
+    def broken(tmp):
+        tmp.write_bytes(b"half")
+        raise RuntimeError("killed")
+
+    with pytest.raises(RuntimeError):
+        hm.atomic_write(tmp_path / "x.npz", broken)
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_head_shells_nest_and_sensors_registration_fits_tvb_scalp():
+    shells = hm.default_head_surfaces(3)
+    centre = shells["inner_skull"][0].mean(0)
+    dirs, _ = hm.icosphere(2)
+    radii = [
+        hm.ray_radii(*shells[n], centre, dirs) for n in ("inner_skull", "outer_skull", "outer_skin")
+    ]
+    assert (radii[0] < radii[1]).all() and (radii[1] < radii[2]).all()
+    names, pos = hm.read_tvb_sensors()
+    _, dist = hm.project_to_surface(pos, *hm.read_tvb_surface("scalp_1082"))
+    assert np.median(dist) < 6.0
+    assert names[12] == "T8"
+
+
+def test_sensors_far_off_scalp_raise(caplog):
+    names, pos = hm.read_tvb_sensors()
+    skin = hm.default_head_surfaces(3)["outer_skin"]
+    with pytest.raises(ValueError, match="far off the scalp"):
+        hm.place_sensors_on_scalp(names, pos * 2.0, skin)
+
+
+def test_radial_dipole_under_electrode_peaks_at_that_electrode(sphere_fwd):
+    pos = np.array([d["r"] for d in sphere_fwd.info["dig"] if d["kind"] == 3])
+    r0 = pos.mean(0)  # only for choosing the electrode right above the top dipole
+    up = np.array([0, 0, 1.0])
+    above = np.argmax((pos - r0) @ up / np.linalg.norm(pos - r0, axis=1))
+    assert np.argmax(sphere_fwd.gain[:, 0]) == above
+    assert sphere_fwd.gain[above, 0] > 0  # outward dipole -> positive potential above it
+
+
+def test_positive_proxy_makes_scalp_above_negative_and_scales_linearly(sphere_fwd):
+    data = np.zeros((2, 100))
+    data[0] = 1.0
+    raw1 = sphere_fwd.to_raw(data, 100.0)
+    raw2 = sphere_fwd.to_raw(data, 100.0, scale=2 * DipoleScale().nAm_per_unit)
+    top = int(np.argmax(sphere_fwd.gain[:, 0]))
+    assert raw1.get_data()[top, 0] < 0
+    np.testing.assert_allclose(raw2.get_data(), 2 * raw1.get_data(), rtol=1e-12)
+
+
+def test_to_raw_is_average_referenced_with_montage(fwd):
+    raw = fwd.to_raw(np.random.default_rng(0).normal(size=(76, 500)), 250.0)
+    np.testing.assert_allclose(raw.get_data().sum(axis=0), 0, atol=1e-18)
+    assert raw.info["sfreq"] == 250.0 and raw.get_montage() is not None
+    assert raw.info["custom_ref_applied"]
+
+
+def test_to_raw_reorders_result_regions_by_label(fwd):
+    rng = np.random.default_rng(1)
+    data = rng.normal(size=(76, 200))
+    rev = SimpleNamespace(
+        eeg_proxy=data[::-1], proxy_sfreq=100.0, region_labels=fwd.region_labels[::-1]
+    )
+    np.testing.assert_allclose(fwd.to_raw(rev).get_data(), fwd.to_raw(data, 100.0).get_data())
+
+
+def test_projection_of_60s_76_regions_at_1khz_is_under_a_second(fwd):
+    data = np.random.default_rng(2).normal(size=(76, 60_000))
+    t0 = time.perf_counter()
+    fwd.to_raw(data, 1000.0)
+    assert time.perf_counter() - t0 < 1.0
+
+
+def test_dipole_scale_default_and_validation():
+    assert DipoleScale().nAm_per_unit == pytest.approx(-17.5)
+    with pytest.raises(ValueError, match="length_mm"):
+        DipoleScale(length_mm=0)
+    with pytest.raises(ValueError, match="sign"):
+        DipoleScale(sign=2)
+
+
+@pytest.mark.parametrize(
+    ("signal", "sfreq", "match"),
+    [
+        (np.zeros((75, 10)), 100.0, "75 rows but the forward has 76"),
+        (np.full((76, 10), np.nan), 100.0, "NaN"),
+        (np.zeros((76, 10)), 0.0, "positive"),
+        (np.zeros((76, 10)), -5.0, "positive"),
+        (np.zeros((76, 10)), None, "sfreq is required"),
+        (np.zeros(76), 100.0, "2-D"),
+    ],
+)
+def test_to_raw_bad_input_raises_one_line_error(fwd, signal, sfreq, match):
+    with pytest.raises(ValueError, match=match) as err:
+        fwd.to_raw(signal, sfreq)
+    assert "\n" not in str(err.value)
+
+
+def test_to_raw_rejects_result_with_other_labels(fwd):
+    res = SimpleNamespace(
+        eeg_proxy=np.zeros((76, 10)),
+        proxy_sfreq=100.0,
+        region_labels=tuple(f"x{i}" for i in range(76)),
+    )
+    with pytest.raises(ValueError, match="region labels differ"):
+        fwd.to_raw(res)
+
+
+def test_unknown_montage_lists_close_matches():
+    with pytest.raises(ValueError, match="close matches: .*standard_1020"):
+        make_forward(
+            _centroid_con([[0, 0, 40], [0, 0, -40]]), head="sphere", montage="standard_102"
+        )
+
+
+def test_default_head_rejects_non_tvb_atlas_and_bad_combine(con):
+    with pytest.raises(ValueError, match="head='sphere'"):
+        make_forward(_centroid_con([[0, 0, 40], [0, 0, -40]]))
+    with pytest.raises(ValueError, match="combine"):
+        make_forward(con, combine="max")
+    with pytest.raises(ValueError, match="bem-sol.fif"):
+        make_forward(con, head="/nonexistent/head")
