@@ -216,11 +216,12 @@ def _region_signal(
 
 def standard_montage(name: str) -> mne.channels.DigMontage:
     """An MNE standard montage by name, or a one-line error listing close matches."""
-    names = mne.channels.get_builtin_montages()
-    if name not in names:
+    try:
+        return mne.channels.make_standard_montage(name)
+    except ValueError:
+        names = mne.channels.get_builtin_montages()
         close = difflib.get_close_matches(name, names, n=6, cutoff=0.4)
-        raise ValueError(f"unknown montage {name!r}; close matches: {close or names[:6]}")
-    return mne.channels.make_standard_montage(name)
+        raise ValueError(f"unknown montage {name!r}; close matches: {close or names[:6]}") from None
 
 
 def _tvb_mapping(labels: tuple[str, ...]) -> tuple[np.ndarray, tuple[str, ...]]:
