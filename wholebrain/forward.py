@@ -230,7 +230,8 @@ def _tvb_mapping(labels: tuple[str, ...]) -> tuple[np.ndarray, tuple[str, ...]]:
 
     for n in (76, 192):
         with zipfile.ZipFile(hm.tvb_data_dir() / "connectivity" / f"connectivity_{n}.zip") as z:
-            lines = z.read("centres.txt").decode().split("\n")
+            member = next((m for m in z.namelist() if "centres" in m), None)
+            lines = z.read(member).decode().split("\n") if member else []
         tvb_labels = tuple(line.split()[0] for line in lines if line.strip())
         if set(tvb_labels) == set(labels):
             mapping = np.loadtxt(hm.tvb_data_dir() / "regionMapping" / f"regionMapping_16k_{n}.txt")
