@@ -32,8 +32,8 @@ import numpy as np
 
 from . import depression, equations
 from .connectivity import PROJECTIONS, classify, projection_matrix
-from .initial import draw_initial_conditions
 from .parameters import Soplata2023Params
+from .values import apply_values, column_values
 
 POPULATIONS = ("PY", "IN", "TC", "TRN")
 THRESHOLD = depression.THRESHOLD
@@ -72,11 +72,6 @@ def _check_structure(params: list[Soplata2023Params]) -> None:
                     f"per-region parameter {name!r} differs between columns; it changes the "
                     "network's structure and must be the same in every region"
                 )
-
-
-def _per_cell(params: list[Soplata2023Params], n: int, fn) -> np.ndarray:
-    """Per-cell array of a per-region value ``fn(params)`` for a population of n per column."""
-    return np.repeat(np.array([fn(p) for p in params], dtype=float), n)
 
 
 def build_columns(
@@ -215,8 +210,7 @@ def build_columns(
             setattr(post, f"R_{proj.name}", b2.linked_var(region, f"R_{proj.name}", index=index))
 
     # ---- parameters, weights and initial conditions ----------------------------------------
-    _set_parameters(groups, plist, sizes, plans)
-    draw_initial_conditions(groups, plist, sizes, seed, stream_ids)
+    apply_values(groups, column_values(plist, sizes, plans, seed, stream_ids))
 
     # ---- synapses --------------------------------------------------------------------------
     counts: dict[str, int] = {}
@@ -360,40 +354,3 @@ def _cells(local: np.ndarray, n_per_region: int, n_regions: int) -> np.ndarray:
     """Global indices of local cell indices repeated in every column."""
     local = np.asarray(local, dtype=int)
     return (np.arange(n_regions)[:, None] * n_per_region + local[None, :]).ravel()
-
-
-def _set_parameters(groups, plist, sizes, plans) -> None:
-    """Per-cell constants from each column's parameter set (mS/cm^2 -> Brian2 units)."""
-    msc = b2.msiemens / b2.cm**2
-    gnames = {
-        "PY": "g_leak_so g_na_so g_k_so g_a g_ks g_kna g_leak_dr g_nap g_ar g_hva g_kca",
-        "IN": "g_leak_in g_na_in g_k_in",
-        "TC": "g_na_tc g_k_tc g_leak_tc g_kleak_tc g_t_tc g_h",
-        "TRN": "g_na_trn g_k_trn g_leak_trn g_kleak_trn g_t_trn",
-    }
-    for pop, g in groups.items():
-        n = sizes[pop]
-        for name in gnames[pop].split():
-            setattr(g, name, _per_cell(plist, n, lambda p, a=name: getattr(p, a)) * msc)
-        if pop in ("PY", "TC", "TRN"):
-            ext = {"PY": "g_ext_dr", "TC": "g_ext_tc", "TRN": "g_ext_trn"}[pop]
-            g.g_ext = _per_cell(plist, n, lambda p, a=ext: getattr(p, a)) * msc
-            g.tau_ext = _per_cell(plist, n, lambda p: p.tau_ext_ms) * b2.ms
-            g.rate_ext = _per_cell(plist, n, lambda p: p.poisson_rate_hz) * b2.Hz
-        if pop in ("PY", "IN"):
-            g.tau_res = _per_cell(plist, n, lambda p: p.tau_res_ms) * b2.ms
-            g.depr_factor = _per_cell(plist, n, lambda p: p.depr_factor)
-        if pop in ("IN", "TRN"):
-            g.gabaa_tau_mult = _per_cell(plist, n, lambda p: p.gabaa_tau_mult)
-    py = groups["PY"]
-    n = sizes["PY"]
-    py.g_com_so = _per_cell(plist, n, lambda p: p.g_com_so) * msc  # variability: initial.py
-    py.g_com_dr = _per_cell(plist, n, lambda p: p.g_com_dr) * msc
-    py.stim_amp = _per_cell(plist, n, lambda p: p.stim_amp) * b2.uamp / b2.cm**2
-    py.stim_onset = _per_cell(plist, n, lambda p: p.stim_onset_ms) * b2.ms
-    py.stim_offset = _per_cell(plist, n, lambda p: p.stim_offset_ms) * b2.ms
-    for proj, _netcon, nf, _kind in plans:
-        post = groups[proj.post]
-        mult = (lambda p: p.gabaa_cond_mult) if proj.gabaa else (lambda p: 1.0)
-        w = _per_cell(plist, sizes[proj.post], lambda p, a=proj.g, m=mult: getattr(p, a) * m(p))
-        setattr(post, f"w_{proj.name}", w / nf * msc)

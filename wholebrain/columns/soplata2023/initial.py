@@ -85,50 +85,42 @@ def region_streams(seed: int, n_regions: int) -> list[np.random.Generator]:
     return [np.random.default_rng(s) for s in np.random.SeedSequence(seed).spawn(n_regions)]
 
 
-def draw_initial_conditions(
-    groups: dict[str, b2.NeuronGroup],
+def draw_initial_values(
     plist: list[Soplata2023Params],
     sizes: dict[str, int],
     seed: int,
     stream_ids: list[int] | None = None,
-) -> None:
-    """Set every state variable's initial value, and the per-cell random constants.
+) -> dict[str, dict[str, np.ndarray]]:
+    """Initial value of every state variable, and the per-cell random constants.
 
-    ``stream_ids[r]`` is the random stream of column ``r`` (default ``r``).
+    ``stream_ids[r]`` is the random stream of column ``r`` (default ``r``). Returns
+    ``{population: {variable: array}}`` (voltages in volts as Brian2 quantities); ``PY._com``
+    is the per-cell factor of the axial conductance (``g_com_variability``).
     """
     ids = list(range(len(plist))) if stream_ids is None else [int(i) for i in stream_ids]
     if len(ids) != len(plist):
         raise ValueError("need one stream id per column")
     streams = region_streams(seed, max(ids) + 1)
-    values: dict[tuple[str, str], list[np.ndarray]] = {}
+    chunks: dict[tuple[str, str], list[np.ndarray]] = {}
     for rng, p in zip((streams[i] for i in ids), plist, strict=True):
         for pop, table in INITIAL.items():
-            if pop not in groups:
+            if sizes.get(pop, 0) == 0:
                 continue
-            n = sizes[pop]
             for var, (base, spread) in table.items():
-                if var.startswith("res_") and var not in groups[pop].variables:
-                    continue
-                values.setdefault((pop, var), []).append(base + spread * rng.random(n))
+                chunks.setdefault((pop, var), []).append(base + spread * rng.random(sizes[pop]))
         n_py = sizes["PY"]
         # per-cell constants drawn after the state variables, in a fixed order
         u_com = rng.random(n_py)
-        values.setdefault(("PY", "_com"), []).append(1 + p.g_com_variability * (2 * u_com - 1))
+        chunks.setdefault(("PY", "_com"), []).append(1 + p.g_com_variability * (2 * u_com - 1))
         dist = 1 - 2 * rng.random(n_py) if p.stim_random else np.ones(n_py)
-        values.setdefault(("PY", "stim_dist"), []).append(dist)
-    for (pop, var), chunks in values.items():
-        g = groups[pop]
-        arr = np.concatenate(chunks)
-        if var == "_com":
-            g.g_com_so = g.g_com_so[:] * arr
-            g.g_com_dr = g.g_com_dr[:] * arr
-        elif var.startswith("v"):
-            setattr(g, var, arr * b2.mV)
-        else:
-            setattr(g, var, arr)
-    for pop in ("PY", "IN"):
-        g = groups.get(pop)
-        if g is not None and "tspike" in g.variables:
-            g.tspike = -1 * b2.second  # no spike yet
-            g.v_stored = g.v_so[:] if pop == "PY" else g.v[:]
-    groups["PY"].v_dr_prev = groups["PY"].v_dr[:]
+        chunks.setdefault(("PY", "stim_dist"), []).append(dist)
+    out: dict[str, dict[str, np.ndarray]] = {}
+    for (pop, var), parts in chunks.items():
+        arr = np.concatenate(parts)
+        out.setdefault(pop, {})[var] = arr * b2.mV if var.startswith("v") else arr
+    for pop, v in (("PY", "v_so"), ("IN", "v")):
+        if pop in out:
+            out[pop]["tspike"] = np.full(len(out[pop][v]), -1.0) * b2.second  # no spike yet
+            out[pop]["v_stored"] = out[pop][v]  # DynaSim's first stored sample is v(0)
+    out["PY"]["v_dr_prev"] = out["PY"]["v_dr"]
+    return out
