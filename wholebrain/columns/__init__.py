@@ -21,7 +21,11 @@ from dataclasses import dataclass
 from types import ModuleType
 
 #: registered column models -> module implementing them
-_REGISTRY = {"soplata2023": "wholebrain.columns.soplata2023"}
+_REGISTRY = {
+    "soplata2023": "wholebrain.columns.soplata2023",
+    "lif_ei": "wholebrain.columns.lif_ei",
+    "izhikevich_stp": "wholebrain.columns.izhikevich_stp",
+}
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,41 @@
+"""Izhikevich (2003) E/I column with Tsodyks-Markram short-term plasticity.
+
+Regular-spiking excitatory cells with the paper's per-cell heterogeneity, fast-spiking
+inhibitory cells, conductance-based synapses whose release follows Tsodyks & Markram (1997) /
+Markram et al. (1998), and independent Poisson drive. Same interface as ``soplata2023``:
+:func:`condition`, :func:`build_columns`, ``wb.BrainModel.single_column("izhikevich_stp")``.
+Populations are named 'PY' (excitatory) and 'IN' (inhibitory).
+
+The optional thalamic relay/reticular pair of the issue is not built yet.
+"""
+
+from . import equations
+from .builder import POPULATIONS, PROJECTIONS, build_columns, set_stp, stp_synapses
+from .parameters import (
+    CONDITIONS,
+    PRESETS,
+    STRUCTURAL,
+    IzhikevichStpParams,
+    condition,
+    describe,
+)
+
+#: integration step this model is meant to run at, ms (Izhikevich used 0.5-1 ms; 0.1 ms keeps
+#: the quadratic upstroke from overshooting the cut-off by more than a few mV)
+DEFAULT_DT_MS = 0.1
+
+__all__ = [
+    "CONDITIONS",
+    "DEFAULT_DT_MS",
+    "POPULATIONS",
+    "PRESETS",
+    "PROJECTIONS",
+    "STRUCTURAL",
+    "IzhikevichStpParams",
+    "build_columns",
+    "condition",
+    "describe",
+    "equations",
+    "set_stp",
+    "stp_synapses",
+]

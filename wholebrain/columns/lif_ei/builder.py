@@ -1,0 +1,225 @@
+"""Build ``n`` LIF E/I columns as one set of Brian2 objects.
+
+One NeuronGroup per population ('PY' excitatory, 'IN' inhibitory) holds the cells of every
+column (``region`` and ``cell`` indices per neuron); one Synapses object per (source,
+target) pair holds the local synapses of all columns, drawn within each column only. The
+weights live on the receiving cell (one value per projection and column), so the synapses
+carry no per-synapse state.
+
+EEG proxy: the excitatory synaptic current ``g_e (E_exc - v)`` of every E cell
+(inward-positive: positive while v < E_exc), divided by the membrane area ``area_um2`` to give
+a current density, summed over the E cells of the column. It includes the local E->E,
+the Poisson and (in a brain) the long-range inputs, which all act through ``g_e``.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import brian2 as b2
+import numpy as np
+
+from ..soplata2023 import ColumnNetwork
+from . import equations
+from .common import (
+    attach_outputs,
+    bernoulli_pairs,
+    check_structure,
+    per_cell,
+    region_streams,
+)
+from .parameters import STRUCTURAL, LifEiParams
+
+POPULATIONS = ("PY", "IN")
+#: (pre, post, probability parameter, receptor) of the local projections, in draw order
+PROJECTIONS = (
+    ("PY", "PY", "p_ee", "exc"),
+    ("PY", "IN", "p_ei", "exc"),
+    ("IN", "PY", "p_ie", "inh"),
+    ("IN", "IN", "p_ii", "inh"),
+)
+
+
+def build_columns(
+    params: LifEiParams | list[LifEiParams],
+    n_regions: int = 1,
+    *,
+    seed: int = 0,
+    record_dt_ms: float = 0.1,
+    record_states: dict[str, list[str]] | None = None,
+    record_cells: int = 1,
+    long_range: list | None = None,
+    stream_ids: list[int] | None = None,
+    **ignored: Any,
+) -> ColumnNetwork:
+    """Create the Brian2 objects of ``n_regions`` LIF E/I columns.
+
+    Parameters
+    ----------
+    params : LifEiParams or list of them
+        One set for all columns, or one per column (``n_exc``, ``n_inh`` and ``delay_ms``
+        must agree).
+    n_regions : int
+        Number of columns when ``params`` is a single set.
+    seed : int
+        Seeds the initial membrane potentials and the connectivity, one child stream per
+        column. Poisson input and noise use Brian2's ``seed``.
+    record_dt_ms : float
+        Sampling interval of the EEG proxy and state traces, ms.
+    record_states : dict, optional
+        ``{population: [variable, ...]}`` to record for the first ``record_cells`` cells of
+        every column.
+    long_range : list of LongRangeProjection, optional
+        Delayed synapses between columns (:mod:`wholebrain.coupling`); each adds its weight
+        (mS/cm^2, times the membrane area) to the receiving cell's excitatory conductance.
+    stream_ids : list of int, optional
+        Random-stream index of each column (default 0..n-1).
+    **ignored
+        Options of other column models (e.g. ``explicit``); accepted and unused.
+
+    Returns
+    -------
+    ColumnNetwork
+        With ``proxy_parts = ("ampa",)`` and no extra spike sources.
+    """
+    plist = list(params) if isinstance(params, list | tuple) else [params] * n_regions
+    n_regions = len(plist)
+    if n_regions < 1:
+        raise ValueError("need at least one column")
+    check_structure(plist, STRUCTURAL)
+    p0 = plist[0]
+    sizes = p0.sizes
+    present = [pop for pop in POPULATIONS if sizes[pop] > 0]
+    noise = any(p.noise_mv > 0 for p in plist)
+
+    groups: dict[str, b2.NeuronGroup] = {}
+    for pop in present:
+        groups[pop] = b2.NeuronGroup(
+            sizes[pop] * n_regions,
+            equations.neuron(noise),
+            threshold="v > v_th",
+            reset="v = v_reset",
+            refractory="t_ref",
+            method="euler",
+            name=pop,
+        )
+    _set_constants(groups, plist, sizes, noise)
+
+    # ---- random draws: one stream per column, fixed order --------------------------
+    streams = region_streams(seed, n_regions, stream_ids)
+    v0: dict[str, list[np.ndarray]] = {pop: [] for pop in present}
+    pairs: dict[tuple[str, str], list[tuple[np.ndarray, np.ndarray]]] = {}
+    for r, (rng, p) in enumerate(zip(streams, plist, strict=True)):
+        for pop in POPULATIONS:  # absent populations draw nothing
+            if pop in groups:
+                # uniform between reset and threshold: no cell starts above threshold
+                v0[pop].append(p.v_reset_mv + (p.v_th_mv - p.v_reset_mv) * rng.random(sizes[pop]))
+        for pre, post, prob, _ in PROJECTIONS:
+            if pre in groups and post in groups:
+                i, j = bernoulli_pairs(rng, sizes[pre], sizes[post], getattr(p, prob), False)
+                pairs.setdefault((pre, post), []).append((i + r * sizes[pre], j + r * sizes[post]))
+    for pop, chunks in v0.items():
+        groups[pop].v = np.concatenate(chunks) * b2.mV
+
+    objects: list[Any] = list(groups.values())
+    counts: dict[str, int] = {}
+    delay = p0.delay_ms * b2.ms
+    for pre, post, _, receptor in PROJECTIONS:
+        if (pre, post) not in pairs:
+            continue
+        i = np.concatenate([c[0] for c in pairs[(pre, post)]])
+        j = np.concatenate([c[1] for c in pairs[(pre, post)]])
+        counts[f"{pre}_{post}"] = int(i.size)
+        if i.size == 0:  # e.g. p = 0; Brian2 cannot prepare a pathway without synapses
+            continue
+        on_pre = equations.ON_PRE_EXC if receptor == "exc" else equations.ON_PRE_INH
+        syn = b2.Synapses(
+            groups[pre],
+            groups[post],
+            on_pre=on_pre,
+            delay=delay if p0.delay_ms > 0 else None,
+            name=f"{pre}_{post}",
+        )
+        syn.connect(i=i, j=j)
+        objects.append(syn)
+
+    for pop, g in groups.items():
+        g.run_regularly(equations.POISSON, when="synapses", name=f"{pop}_poisson")
+
+    for lr in long_range or []:
+        counts[f"long_range_{lr.sender}_{lr.receiver}"] = lr.n_synapses
+        if lr.n_synapses == 0:  # Brian2 cannot prepare a delayed pathway without synapses
+            continue
+        pre_n, post_n = sizes[lr.sender], sizes[lr.receiver]
+        syn = b2.Synapses(
+            groups[lr.sender],
+            groups[lr.receiver],
+            "w_lr : siemens/meter**2 (constant)",
+            on_pre=f"x_e_post += {equations.E_ALPHA!r}*w_lr*area_post",
+            name=f"LR_{lr.sender}_{lr.receiver}",
+        )
+        syn.connect(i=lr.pre_region * pre_n + lr.pre, j=lr.post_region * post_n + lr.post)
+        syn.w_lr = lr.weight * b2.msiemens / b2.cm**2
+        syn.delay = lr.delay_ms * b2.ms
+        objects.append(syn)
+
+    outputs, proxy, spikes, states = attach_outputs(
+        groups,
+        sizes,
+        n_regions,
+        proxy_pop="PY",
+        proxy_parts={"ampa": "j_ampa"},
+        record_dt_ms=record_dt_ms,
+        record_states=record_states,
+        record_cells=record_cells,
+    )
+    return ColumnNetwork(
+        n_regions=n_regions,
+        sizes=dict(sizes),
+        groups=groups,
+        objects=objects + outputs,
+        spike_monitors=spikes,
+        proxy_monitor=proxy,
+        state_monitors=states,
+        synapse_counts=counts,
+        proxy_parts=("ampa",),
+        spike_sources={},
+    )
+
+
+def _set_constants(
+    groups: dict[str, b2.NeuronGroup], plist: list[LifEiParams], sizes: dict[str, int], noise: bool
+) -> None:
+    """Per-cell constants from each column's parameters, in Brian2 units."""
+    e = equations.E_ALPHA
+    for pop, g in groups.items():
+        n = sizes[pop]
+        g.region = np.repeat(np.arange(len(plist)), n)
+        g.cell = np.tile(np.arange(n), len(plist))
+
+        def cell(fn, unit, n=n):
+            return per_cell(plist, n, fn) * unit
+
+        g.c_m = cell(lambda p: p.c_m_pf, b2.pF)
+        g.g_leak = cell(lambda p: p.g_leak_ns, b2.nS)
+        g.e_leak = cell(lambda p: p.e_leak_mv, b2.mV)
+        g.v_th = cell(lambda p: p.v_th_mv, b2.mV)
+        g.v_reset = cell(lambda p: p.v_reset_mv, b2.mV)
+        g.t_ref = cell(lambda p: p.t_ref_ms, b2.ms)
+        g.i_app = cell(lambda p: p.i_app_pa, b2.pA)
+        g.e_exc = cell(lambda p: p.e_exc_mv, b2.mV)
+        g.e_inh = cell(lambda p: p.e_inh_mv, b2.mV)
+        g.tau_e = cell(lambda p: p.tau_exc_ms, b2.ms)
+        g.tau_i = cell(lambda p: p.tau_inh_ms * p.gabaa_tau_mult, b2.ms)
+        g.area = cell(lambda p: p.area_um2, b2.um**2)
+        g.w_x = cell(lambda p: e * p.w_ext_ns, b2.nS)
+        if pop == "PY":
+            g.w_e = cell(lambda p: e * p.w_ee_ns, b2.nS)
+            g.w_i = cell(lambda p: e * p.w_ie_ns * p.gabaa_cond_mult, b2.nS)
+            g.rate_ext = cell(lambda p: p.ext_rate_exc_hz, b2.Hz)
+        else:
+            g.w_e = cell(lambda p: e * p.w_ei_ns, b2.nS)
+            g.w_i = cell(lambda p: e * p.w_ii_ns * p.gabaa_cond_mult, b2.nS)
+            g.rate_ext = cell(lambda p: p.ext_rate_inh_hz, b2.Hz)
+        if noise:
+            g.sigma = cell(lambda p: p.noise_mv, b2.mV)

@@ -1,0 +1,246 @@
+"""Plumbing shared by the two cheap column models (``lif_ei`` and ``izhikevich_stp``).
+
+Parameter fields that carry their unit, valid range and description; conversion of Brian2
+quantities in user overrides; one-line validation errors naming the parameter; per-region
+random streams and connectivity draws; and the outputs every column network exposes (EEG
+probe, spike and state monitors), built like ``soplata2023`` so that
+:func:`wholebrain.simulate` reads them the same way.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import difflib
+import math
+from collections.abc import Callable, Sequence
+from dataclasses import field
+from typing import Any
+
+import brian2 as b2
+import numpy as np
+
+#: valid-range kinds a parameter may declare, with the phrase used in error messages
+RANGES: dict[str, str] = {
+    "any": "finite",
+    ">=0": ">= 0",
+    ">0": "> 0",
+    "prob": "a probability in [0, 1]",
+    "int>=0": "an integer >= 0",
+    "int>=1": "an integer >= 1",
+}
+
+
+def param(default: float, unit: str, doc: str, valid: str = ">=0") -> Any:
+    """A documented parameter field: ``unit`` is a key of :func:`unit_of`, ``valid`` a key
+    of :data:`RANGES`."""
+    if valid not in RANGES:
+        raise ValueError(f"unknown range kind {valid!r}")
+    return field(default=default, metadata={"unit": unit, "doc": doc, "valid": valid})
+
+
+def unit_of(unit: str) -> b2.Quantity:
+    """The Brian2 quantity of one documented unit (overrides given as quantities are divided
+    by it)."""
+    table = {
+        "1": b2.Quantity(1.0),
+        "ms": b2.ms,
+        "mV": b2.mV,
+        "Hz": b2.Hz,
+        "nS": b2.nS,
+        "pF": b2.pF,
+        "pA": b2.pA,
+        "um**2": b2.um**2,
+        "uF/cm**2": b2.ufarad / b2.cm**2,
+        "mV/ms": b2.mV / b2.ms,
+    }
+    return table[unit]
+
+
+def describe(cls: type) -> list[tuple[str, Any, str, str]]:
+    """(name, default, unit, description) of every parameter of a params dataclass."""
+    return [
+        (f.name, f.default, f.metadata.get("unit", ""), f.metadata.get("doc", ""))
+        for f in dataclasses.fields(cls)
+    ]
+
+
+def coerce(model: str, cls: type, overrides: dict[str, Any]) -> dict[str, Any]:
+    """Check override names and convert Brian2 quantities to the documented float units."""
+    fields = {f.name: f for f in dataclasses.fields(cls)}
+    out = {}
+    for name, value in overrides.items():
+        if name not in fields:
+            close = difflib.get_close_matches(name, list(fields), n=3)
+            hint = f"; did you mean {', '.join(close)}?" if close else ""
+            raise ValueError(
+                f"unknown {model} parameter {name!r}{hint} "
+                f"(wholebrain.columns.{model}.describe() lists them)"
+            )
+        unit = fields[name].metadata.get("unit")
+        if hasattr(value, "dim"):  # a Brian2 quantity
+            if unit is None:
+                raise ValueError(f"parameter {name} takes no units, got {value!r}")
+            target = unit_of(unit)
+            if b2.get_dimensions(value) != b2.get_dimensions(target):
+                raise ValueError(f"parameter {name} needs units of {unit}, got {value!r}")
+            value = float(value / target)
+        out[name] = value
+    return out
+
+
+def validate(obj: Any) -> None:
+    """Check every field against its declared range; raise one line naming the parameter."""
+    for f in dataclasses.fields(obj):
+        valid = f.metadata.get("valid")
+        if valid is None:
+            continue
+        value = getattr(obj, f.name)
+        if isinstance(value, bool) or not isinstance(value, int | float | np.number):
+            raise ValueError(f"parameter {f.name} must be a number, got {value!r}")
+        ok = math.isfinite(value)
+        if valid == ">=0":
+            ok = ok and value >= 0
+        elif valid == ">0":
+            ok = ok and value > 0
+        elif valid == "prob":
+            ok = ok and 0 <= value <= 1
+        elif valid.startswith("int"):
+            ok = ok and float(value).is_integer() and value >= int(valid[-1])
+        if not ok:
+            raise ValueError(f"parameter {f.name} must be {RANGES[valid]}, got {value!r}")
+
+
+def lookup(model: str, conditions: dict[str, dict[str, Any]], name: str) -> dict[str, Any]:
+    """The overrides of a named condition, or an error listing the known ones."""
+    if name not in conditions:
+        close = difflib.get_close_matches(str(name), list(conditions), n=1)
+        hint = f" (did you mean {close[0]!r}?)" if close else ""
+        raise ValueError(
+            f"unknown {model} condition {name!r}{hint}; known conditions: {', '.join(conditions)}"
+        )
+    return conditions[name]
+
+
+def check_structure(plist: Sequence[Any], names: Sequence[str]) -> None:
+    """Structural parameters (they change the Brian2 objects) must agree in every column."""
+    ref = plist[0]
+    for p in plist[1:]:
+        for name in names:
+            if getattr(p, name) != getattr(ref, name):
+                raise ValueError(
+                    f"per-region parameter {name!r} differs between columns; it changes the "
+                    "network's structure and must be the same in every region"
+                )
+
+
+# ---------------------------------------------------------------------------------------
+# Random streams and per-cell arrays
+# ---------------------------------------------------------------------------------------
+def region_streams(
+    seed: int, n_regions: int, stream_ids: Sequence[int] | None = None
+) -> list[np.random.Generator]:
+    """One generator per column: child ``stream_ids[r]`` (default ``r``) of ``seed``, so
+    column ``r`` of a brain draws exactly what it draws when built alone."""
+    ids = list(range(n_regions)) if stream_ids is None else [int(i) for i in stream_ids]
+    if len(ids) != n_regions:
+        raise ValueError(f"need one stream id per column ({n_regions}), got {len(ids)}")
+    children = np.random.SeedSequence(int(seed)).spawn(max(ids) + 1)
+    return [np.random.default_rng(children[i]) for i in ids]
+
+
+def per_cell(plist: Sequence[Any], n: int, fn: Callable[[Any], float]) -> np.ndarray:
+    """Per-cell array of a per-column value ``fn(params)`` for ``n`` cells per column."""
+    return np.repeat(np.array([fn(p) for p in plist], dtype=float), n)
+
+
+def cells(local: np.ndarray, n_per_region: int, n_regions: int) -> np.ndarray:
+    """Global indices of local cell indices repeated in every column."""
+    local = np.asarray(local, dtype=np.int64)
+    return (np.arange(n_regions)[:, None] * n_per_region + local[None, :]).ravel()
+
+
+def bernoulli_pairs(
+    rng: np.random.Generator, n_pre: int, n_post: int, p: float, autapses: bool
+) -> tuple[np.ndarray, np.ndarray]:
+    """Local (pre, post) indices of independent connections with probability ``p``.
+
+    The whole ``n_pre x n_post`` matrix is drawn even where autapses are then removed, so
+    the number of draws (and every later draw of the stream) does not depend on ``p``.
+    """
+    mask = rng.random((n_pre, n_post)) < p
+    if not autapses and n_pre == n_post:
+        np.fill_diagonal(mask, False)
+    i, j = np.nonzero(mask)
+    return i.astype(np.int64), j.astype(np.int64)
+
+
+# ---------------------------------------------------------------------------------------
+# Outputs shared by the cheap models
+# ---------------------------------------------------------------------------------------
+def attach_outputs(
+    groups: dict[str, b2.NeuronGroup],
+    sizes: dict[str, int],
+    n_regions: int,
+    *,
+    proxy_pop: str,
+    proxy_parts: dict[str, str],
+    record_dt_ms: float,
+    record_states: dict[str, list[str]] | None,
+    record_cells: int,
+) -> tuple[list[Any], b2.StateMonitor, dict[str, Any], dict[str, b2.StateMonitor]]:
+    """EEG probe, spike monitors and state monitors.
+
+    ``proxy_parts`` maps a part name to a per-cell current density of ``proxy_pop``
+    (amp/meter**2, inward-positive); the probe sums it over the cells of each column.
+    The probe runs on the recording clock, so the sum is formed once per sample rather than
+    once per integration step (Brian2 runs a summed variable on its target's clock).
+
+    Returns ``(objects, proxy_monitor, spike_monitors, state_monitors)``.
+    """
+    # Named clock: an auto-named one changes the generated code from build to build.
+    record_clock = b2.Clock(record_dt_ms * b2.ms, name="record_clock")
+    probe = b2.NeuronGroup(
+        n_regions,
+        "".join(f"eeg_{k} : amp/meter**2\n" for k in proxy_parts),
+        name="probe",
+        clock=record_clock,
+        order=0.75,
+    )
+    source = groups[proxy_pop]
+    eeg = b2.Synapses(
+        source,
+        probe,
+        "\n".join(
+            f"eeg_{k}_post = {expr}_pre : amp/meter**2 (summed)" for k, expr in proxy_parts.items()
+        ),
+        name=f"{proxy_pop}_to_probe",
+    )
+    eeg.connect(i=np.arange(source.N), j=np.asarray(source.region[:]))
+    proxy = b2.StateMonitor(
+        probe,
+        [f"eeg_{k}" for k in proxy_parts],
+        record=True,
+        clock=record_clock,
+        when="groups",
+        order=-0.1,
+        name="proxy_monitor",
+    )
+    spikes = {
+        pop: b2.SpikeMonitor(g, record=True, name=f"spikes_{pop}") for pop, g in groups.items()
+    }
+    states = {}
+    for pop, variables in (record_states or {}).items():
+        if pop not in groups:
+            raise ValueError(f"cannot record states of {pop!r}: populations are {list(groups)}")
+        idx = cells(np.arange(min(record_cells, sizes[pop])), sizes[pop], n_regions)
+        states[pop] = b2.StateMonitor(
+            groups[pop],
+            list(variables),
+            record=idx,
+            clock=record_clock,
+            when="groups",
+            order=-0.1,
+            name=f"states_{pop}",
+        )
+    objects = [probe, eeg, proxy, *spikes.values(), *states.values()]
+    return objects, proxy, spikes, states
