@@ -27,6 +27,8 @@ _LAZY = {
     "Connectome": "wholebrain.connectome",
     "list_atlases": "wholebrain.atlas",
     "make_forward": "wholebrain.forward",
+    "compile_brain": "wholebrain.compiled",
+    "CompiledBrain": "wholebrain.compiled",
     "Forward": "wholebrain.forward",
 }
 

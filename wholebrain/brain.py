@@ -215,8 +215,11 @@ class BrainModel:
             out.append(base.replace(**extra) if extra else base)
         return out
 
-    def long_range(self, dt_ms: float, seed: int) -> list[Any]:
-        """The long-range synapses (see :mod:`wholebrain.coupling`); empty without connectome."""
+    def long_range(self, dt_ms: float, seed: int, lesions_as_zero: bool = False) -> list[Any]:
+        """The long-range synapses (see :mod:`wholebrain.coupling`); empty without connectome.
+
+        With ``lesions_as_zero`` lesioned synapses are kept with weight 0 (reruns of a compiled
+        network need the intact structure)."""
         if self.connectome is None:
             return []
         from .coupling import draw_long_range
@@ -237,4 +240,5 @@ class BrainModel:
             cut_regions=frozenset(index[x] for x in self.disconnected),
             cut_edges=frozenset((index[a], index[b]) for a, b in self.cut_edges),
             kept_regions=self.kept_indices,
+            lesions_as_zero=lesions_as_zero,
         )

@@ -68,12 +68,14 @@ def draw_long_range(
     cut_regions: frozenset[int] = frozenset(),
     cut_edges: frozenset[tuple[int, int]] = frozenset(),
     kept_regions: np.ndarray | None = None,
+    lesions_as_zero: bool = False,
 ) -> list[LongRangeProjection]:
     """Draw every long-range synapse (see the module docstring).
 
     Region indices in ``cut_regions`` (all edges removed), ``cut_edges`` ((target, source)
     pairs) and ``kept_regions`` (the regions that are simulated, in order) refer to the intact
-    ``connectome``; the returned region indices refer to ``kept_regions``.
+    ``connectome``; the returned region indices refer to ``kept_regions``. With
+    ``lesions_as_zero`` lesioned synapses stay, with weight 0 (same structure as intact).
     """
     n = connectome.n_regions
     w = np.array(connectome.normalized(normalization).weights, dtype=float)
@@ -107,12 +109,15 @@ def draw_long_range(
             if not parts:
                 continue
             tgt_r, post, src_r, pre = (np.concatenate(x) for x in zip(*parts, strict=True))
-            keep = (new_index[tgt_r] >= 0) & (new_index[src_r] >= 0)
+            simulated = (new_index[tgt_r] >= 0) & (new_index[src_r] >= 0)
+            intact = np.ones(tgt_r.size, dtype=bool)
             if cut_regions:
                 cut = np.array(sorted(cut_regions))
-                keep &= ~np.isin(tgt_r, cut) & ~np.isin(src_r, cut)
+                intact &= ~np.isin(tgt_r, cut) & ~np.isin(src_r, cut)
             for a, b in cut_edges:
-                keep &= ~((tgt_r == a) & (src_r == b))
+                intact &= ~((tgt_r == a) & (src_r == b))
+            keep = simulated if lesions_as_zero else simulated & intact
+            gain = np.where(intact, global_coupling, 0.0)[keep]
             tgt_r, post, src_r, pre = tgt_r[keep], post[keep], src_r[keep], pre[keep]
             projections.append(
                 LongRangeProjection(
@@ -123,7 +128,7 @@ def draw_long_range(
                     post_region=new_index[tgt_r],
                     post=post,
                     delay_ms=delays[tgt_r, src_r],
-                    weight=global_coupling * row_sum[tgt_r] * g_long_range,
+                    weight=gain * row_sum[tgt_r] * g_long_range,
                 )
             )
     return projections

@@ -61,6 +61,11 @@ class ColumnNetwork:
     proxy_parts: tuple[str, ...] = ("py", "tc")
     #: spike monitor key -> the population whose cells it counts (PYdr spikes are PY cells)
     spike_sources: dict[str, str] = field(default_factory=lambda: {"PYdr": "PY"})
+    #: the Synapses object of each long-range projection (None where it had no synapses)
+    long_range_synapses: list[Any] = field(default_factory=list)
+    #: ``values(params_list, seed, stream_ids)`` -> every per-cell value set at build time
+    #: ({population: {variable: quantity array}}), for reruns of a compiled network
+    values: Any = None
 
 
 def _check_structure(params: list[Soplata2023Params]) -> None:
@@ -210,7 +215,10 @@ def build_columns(
             setattr(post, f"R_{proj.name}", b2.linked_var(region, f"R_{proj.name}", index=index))
 
     # ---- parameters, weights and initial conditions ----------------------------------------
-    apply_values(groups, column_values(plist, sizes, plans, seed, stream_ids))
+    def values(plist_, seed_, stream_ids_=None):
+        return column_values(plist_, sizes, plans, seed_, stream_ids_)
+
+    apply_values(groups, values(plist, seed, stream_ids))
 
     # ---- synapses --------------------------------------------------------------------------
     counts: dict[str, int] = {}
@@ -270,9 +278,11 @@ def build_columns(
     )
 
     # ---- long-range synapses between columns (event-driven, delayed) -------------------
+    lr_synapses = []
     for lr in long_range or []:
         counts[f"long_range_{lr.sender}_{lr.receiver}"] = lr.n_synapses
         if lr.n_synapses == 0:  # Brian2 cannot prepare a delayed pathway without synapses
+            lr_synapses.append(None)
             continue
         pre_n, post_n = sizes[lr.sender], sizes[lr.receiver]
         syn = b2.Synapses(
@@ -286,6 +296,7 @@ def build_columns(
         syn.w = lr.weight * b2.msiemens / b2.cm**2
         syn.delay = lr.delay_ms * b2.ms
         objects.append(syn)
+        lr_synapses.append(syn)
 
     # ---- external Poisson input -----------------------------------------------------
     # Each cell's own 40-Hz train (iPoisson_AS22): at most one event per 0.01-ms step
@@ -337,6 +348,8 @@ def build_columns(
         state_monitors=states,
         synapse_counts=counts,
         proxy_parts=parts,
+        long_range_synapses=lr_synapses,
+        values=values,
     )
 
 

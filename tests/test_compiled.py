@@ -1,0 +1,67 @@
+"""One compile, many runs: reruns of a compiled brain equal fresh simulations, no recompiling."""
+
+from __future__ import annotations
+
+import shutil
+
+import numpy as np
+import pytest
+
+import wholebrain as wb
+
+pytestmark = pytest.mark.skipif(shutil.which("g++") is None, reason="needs a C++ compiler")
+DURATION = 0.1
+
+
+@pytest.fixture(scope="module")
+def setup(tmp_path_factory):
+    """Fresh simulations first (they reset Brian2's device), then one compiled brain."""
+    build = tmp_path_factory.mktemp("compiled")
+    con = wb.load_connectome("tvb76").subset(["rA1", "rA2", "rV1", "lV1"])
+    model = wb.BrainModel(con, global_coupling=2.0, overrides={"scale": 0.2})
+    fresh = {
+        "intact": wb.simulate(model, DURATION, seed=3, backend="cpp", build_dir=build),
+        "lesion": wb.simulate(model.disconnect("rA1"), DURATION, seed=3, backend="cpp",
+                              build_dir=build),
+    }  # fmt: skip
+    brain = wb.compile_brain(model, DURATION, build_dir=build, connectivity_seed=3)
+    objects = sorted(build.rglob("*.o"))
+    mtimes = {p: p.stat().st_mtime_ns for p in objects}
+    return brain, fresh, mtimes
+
+
+def test_rerun_equals_a_fresh_simulation(setup):
+    brain, fresh, _ = setup
+    np.testing.assert_array_equal(brain.run(seed=3).eeg_proxy, fresh["intact"].eeg_proxy)
+
+
+def test_lesion_by_zero_weights_equals_the_structural_lesion(setup):
+    brain, fresh, _ = setup
+    res = brain.run(seed=3, disconnected=("rA1",))
+    np.testing.assert_array_equal(res.eeg_proxy, fresh["lesion"].eeg_proxy)
+    assert not np.array_equal(res.eeg_proxy, fresh["intact"].eeg_proxy)
+
+
+def test_parameters_and_seed_change_without_recompiling(setup):
+    brain, fresh, mtimes = setup
+    a = brain.run(seed=4, global_coupling=0.5)
+    b = brain.run(seed=3, overrides={"scale": 0.2, "g_h": 0.4})
+    assert b.params[0]["g_h"] == 0.4 and a.provenance["coupling"]["global_coupling"] == 0.5
+    assert not np.array_equal(a.eeg_proxy, fresh["intact"].eeg_proxy)
+    assert not np.array_equal(b.eeg_proxy, fresh["intact"].eeg_proxy)
+    assert mtimes and all(p.stat().st_mtime_ns == t for p, t in mtimes.items())  # no recompile
+
+
+def test_structural_changes_are_refused(setup):
+    brain, _, _ = setup
+    with pytest.raises(ValueError, match="a rerun cannot change \\['velocity'\\]"):
+        brain.run(velocity=5.0)
+    with pytest.raises(ValueError, match="structural"):
+        brain.run(overrides={"scale": 0.4})
+
+
+def test_a_simulation_in_between_invalidates_the_compiled_brain(setup, tmp_path):
+    brain, _, _ = setup
+    wb.simulate(wb.BrainModel.single_column(scale=0.2), 0.001)
+    with pytest.raises(RuntimeError, match="compile_brain\\(\\) again"):
+        brain.run(seed=1)
