@@ -17,6 +17,8 @@ from typing import Any
 
 RUN_DEFAULTS: dict[str, Any] = {
     "atlas": "column",
+    "gain": 1.0,
+    "velocity": 3.0,
     "column": "soplata2023",
     "condition": "propofol",
     "duration": 10.0,
@@ -26,7 +28,6 @@ RUN_DEFAULTS: dict[str, Any] = {
     "out": "wholebrain-out",
     "set": [],
 }
-ATLASES_NOW = ("column",)
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -34,7 +35,13 @@ def _parser() -> argparse.ArgumentParser:
     sub = ap.add_subparsers(dest="command", required=True)
     run = sub.add_parser("run", help="simulate and write results and figures")
     run.add_argument("--config", help="TOML file with any of the settings below")
-    run.add_argument("--atlas", help="'column' (one column; default for now)")
+    run.add_argument(
+        "--atlas",
+        help="'column' (one column, the default for now), a shipped connectome (tvb76, ...) "
+        "or a connectome file",
+    )
+    run.add_argument("--gain", type=float, help="global coupling of a brain (default 1)")
+    run.add_argument("--velocity", type=float, help="conduction velocity, m/s (default 3)")
     run.add_argument("--column", help="column model (default soplata2023)")
     run.add_argument("--condition", help="named parameter set (default propofol)")
     run.add_argument("--duration", type=float, help="simulated seconds (default 10)")
@@ -91,29 +98,41 @@ def _overrides(pairs: list[str]) -> dict[str, Any]:
     return out
 
 
+def _model(settings: dict[str, Any]):
+    """The BrainModel the settings describe (a ValueError for any bad setting)."""
+    import wholebrain as wb
+
+    overrides = _overrides(settings["set"])
+    if settings["atlas"] == "column":
+        return wb.BrainModel.single_column(settings["column"], settings["condition"], **overrides)
+    con = wb.load_connectome(settings["atlas"])
+    return wb.BrainModel(
+        con,
+        column=settings["column"],
+        condition=settings["condition"],
+        global_coupling=settings["gain"],
+        velocity=settings["velocity"],
+        overrides=overrides,
+    )
+
+
 def cmd_run(settings: dict[str, Any]) -> int:
     import wholebrain as wb
     from wholebrain.plotting import plot_column
     from wholebrain.simulate import check_run_settings
 
-    if settings["atlas"] not in ATLASES_NOW:
-        raise SystemExit(
-            f"wholebrain: --atlas {settings['atlas']!r} is not available yet; "
-            f"available: {', '.join(ATLASES_NOW)}"
-        )
     try:
-        model = wb.BrainModel.single_column(
-            settings["column"], settings["condition"], **_overrides(settings["set"])
-        )
+        model = _model(settings)
         check_run_settings(
             settings["duration"], 0.01, 0.1, settings["backend"], settings["threads"]
         )
-    except (ValueError, TypeError) as err:
+    except (ValueError, TypeError, FileNotFoundError) as err:
         raise SystemExit(f"wholebrain: {err}") from None
     out = Path(settings["out"])
     out.mkdir(parents=True, exist_ok=True)
+    what = "column" if model.connectome is None else f"{model.n_regions}-region brain"
     print(
-        f"wholebrain: {settings['column']} column, condition {settings['condition']}, "
+        f"wholebrain: {settings['column']} {what}, condition {settings['condition']}, "
         f"{settings['duration']:g} s on {settings['backend']} (seed {settings['seed']})",
         flush=True,
     )
@@ -126,13 +145,29 @@ def cmd_run(settings: dict[str, Any]) -> int:
         threads=settings["threads"],
         progress=True,
     )
-    path = res.save(out / "result.npz")
-    figures = plot_column(res, out)
-    rates = {k: round(float(v[0]), 2) for k, v in res.rates().items()}
+    written = [res.save(out / "result.npz"), *plot_column(res, out)]
+    if model.connectome is not None:
+        written += _sensor_eeg(model, res, out)
+    rates = {k: round(float(v.mean()), 2) for k, v in res.rates().items()}
     (out / "settings.json").write_text(json.dumps(settings, indent=2))
-    print(f"wholebrain: done in {time.perf_counter() - t0:.0f} s; rates (Hz) {rates}")
-    print(f"wholebrain: wrote {path}, " + ", ".join(str(p) for p in figures))
+    print(f"wholebrain: done in {time.perf_counter() - t0:.0f} s; mean rates (Hz) {rates}")
+    print("wholebrain: wrote " + ", ".join(str(p) for p in written))
     return 0
+
+
+def _sensor_eeg(model, res, out: Path) -> list[Path]:
+    """Project region signals to the default head's sensors; FIF + figures."""
+    import wholebrain as wb
+    from wholebrain import export
+
+    print("wholebrain: projecting to EEG sensors (default head model)", flush=True)
+    fwd = wb.make_forward(model.connectome)
+    raw = fwd.to_raw(res)
+    paths = [export.export_raw(raw, out / "eeg_raw.fif", overwrite=True)]
+    if raw.times[-1] >= 2.0:  # spectra need a few seconds of data
+        paths.append(export.plot_psd_groups(raw, out / "eeg_psd.png"))
+        paths.append(export.plot_band_topomap(raw, out / "eeg_alpha_topomap.png"))
+    return paths
 
 
 def cmd_info() -> int:
@@ -143,7 +178,7 @@ def cmd_info() -> int:
         model = wb.columns.get(name)
         print(f"column model {name}: conditions {', '.join(model.conditions)}")
     print(f"backends: {', '.join(BACKENDS)}")
-    print(f"atlases: {', '.join(ATLASES_NOW)}")
+    print(f"atlases: column, {', '.join(wb.list_atlases())} (or a connectome file)")
     return 0
 
 
