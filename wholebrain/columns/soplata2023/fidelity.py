@@ -91,6 +91,26 @@ def reference_statistics(run: str = "propofol_main", t_start: float = 0.5) -> di
     return out
 
 
+def reference_regimes(run: str = "propofol_main", window_s: float = 1.0) -> list[str]:
+    """The regime of each window of a DynaSim reference run (:mod:`.regimes` rule)."""
+    from types import SimpleNamespace
+
+    from ...result import SPIKE_DTYPE
+    from .regimes import classify_windows
+
+    folder = reference_dir(run)
+    if folder is None:
+        raise FileNotFoundError(f"DynaSim reference {run!r} not found")
+    spikes = {}
+    for pop, name in (("PY", "PYso"), ("TC", "TC")):
+        table = np.loadtxt(folder / f"spikes_{name}.csv", delimiter=",", skiprows=1, ndmin=2)
+        arr = np.zeros(len(table), SPIKE_DTYPE)
+        arr["t"], arr["cell"] = table[:, 0] / 1000.0, table[:, 1] - 1
+        spikes[pop] = arr
+    duration = float(json.loads((folder / "summary.json").read_text())["duration_s"])
+    return classify_windows(SimpleNamespace(spikes=spikes, duration_s=duration), 0, window_s)
+
+
 def compare(ours: list[dict[str, float]], reference: dict[str, float]) -> list[dict[str, float]]:
     """Per statistic: our seed mean and SD, the reference, and the deviation in our SDs."""
     rows = []
