@@ -108,6 +108,19 @@ def test_two_coupled_excitatory_cells_started_out_of_phase_synchronise():
     assert lags[-5:].max() < 0.02
 
 
+def test_poisson_drive_delivers_its_rate_including_coincident_events():
+    """Mean conductance of the alpha-synapse drive = rate x e w tau_syn. At 4 kHz and
+    dt = 0.1 ms (0.4 events per step) one Bernoulli draw per step would lose 18%."""
+    rate, w, tau = 4000.0, 0.6, 2.0  # Hz, nS, ms
+    p = condition("default", n_exc=200, n_inh=0, p_ee=0.0, v_th_mv=1000.0,
+                  ext_rate_exc_hz=rate, w_ext_ns=w, tau_exc_ms=tau)  # fmt: skip
+    runtime(0.1)
+    net = build_columns(p, record_states={"PY": ["g_e"]}, record_cells=200, record_dt_ms=1.0)
+    b2.Network(net.objects).run(0.2 * b2.second)
+    g_e = net.state_monitors["PY"].g_e[:, 50:] / b2.nS  # after 50 ms
+    assert g_e.mean() == pytest.approx(rate * 1e-3 * np.e * w * tau, rel=0.03)
+
+
 def test_single_column_end_to_end_rates_proxy_save_and_load(tmp_path):
     model = wb.BrainModel.single_column("lif_ei", "default")
     res = wb.simulate(model, 0.2, seed=1, backend="runtime")

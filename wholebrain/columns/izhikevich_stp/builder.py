@@ -24,6 +24,7 @@ from ..lif_ei.common import (
     check_structure,
     per_cell,
     region_streams,
+    set_poisson_rate,
 )
 from ..soplata2023 import ColumnNetwork
 from . import equations
@@ -259,7 +260,7 @@ def _set_constants(
         g.w_x = cell(lambda p: p.w_ext)
         if pop == "PY":
             g.i_app = cell(lambda p: p.i_app_exc, b2.mV)
-            g.rate_ext = cell(lambda p: p.ext_rate_exc_hz, b2.Hz)
+            set_poisson_rate(g, per_cell(plist, n, lambda p: p.ext_rate_exc_hz))
         else:
             g.i_app = cell(lambda p: p.i_app_inh, b2.mV)
-            g.rate_ext = cell(lambda p: p.ext_rate_inh_hz, b2.Hz)
+            set_poisson_rate(g, per_cell(plist, n, lambda p: p.ext_rate_inh_hz))

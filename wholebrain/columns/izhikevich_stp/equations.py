@@ -19,7 +19,11 @@ spike to this one before the ``on_pre`` statements run (as in its STP examples).
 
 from __future__ import annotations
 
-NEURON = """
+from ..lif_ei.common import POISSON_EQUATIONS, poisson_drive
+
+NEURON = (
+    POISSON_EQUATIONS
+    + """
 dv/dt = (0.04*v**2/mV + 5*v + 140*mV - u + i_syn + i_app)/ms : volt
 du/dt = a*(b*v - u)/ms : volt
 dg_e/dt = -g_e/tau_e : 1
@@ -38,10 +42,10 @@ tau_e : second (constant)
 tau_i : second (constant)
 c_m : farad/meter**2 (constant)
 w_x : 1 (constant)
-rate_ext : Hz (constant)
 region : integer (constant)
 cell : integer (constant)
 """
+)
 THRESHOLD = "v >= v_peak"
 RESET = "v = c\nu += d"
 
@@ -63,7 +67,7 @@ x_syn -= release
 """
 
 #: each cell's independent Poisson drive (coincident events kept)
-POISSON = "g_e += w_x*poisson(rate_ext*dt)"
+POISSON = poisson_drive("g_e", "w_x")
 
 
 def stp_on_pre(target: str) -> str:

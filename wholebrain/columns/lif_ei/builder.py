@@ -27,6 +27,7 @@ from .common import (
     check_structure,
     per_cell,
     region_streams,
+    set_poisson_rate,
 )
 from .parameters import STRUCTURAL, LifEiParams
 
@@ -216,10 +217,10 @@ def _set_constants(
         if pop == "PY":
             g.w_e = cell(lambda p: e * p.w_ee_ns, b2.nS)
             g.w_i = cell(lambda p: e * p.w_ie_ns * p.gabaa_cond_mult, b2.nS)
-            g.rate_ext = cell(lambda p: p.ext_rate_exc_hz, b2.Hz)
+            set_poisson_rate(g, per_cell(plist, n, lambda p: p.ext_rate_exc_hz))
         else:
             g.w_e = cell(lambda p: e * p.w_ei_ns, b2.nS)
             g.w_i = cell(lambda p: e * p.w_ii_ns * p.gabaa_cond_mult, b2.nS)
-            g.rate_ext = cell(lambda p: p.ext_rate_inh_hz, b2.Hz)
+            set_poisson_rate(g, per_cell(plist, n, lambda p: p.ext_rate_inh_hz))
         if noise:
             g.sigma = cell(lambda p: p.noise_mv, b2.mV)

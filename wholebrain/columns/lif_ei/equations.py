@@ -19,6 +19,8 @@ from __future__ import annotations
 
 import math
 
+from .common import POISSON_EQUATIONS, poisson_drive
+
 #: factor that makes an alpha-function conductance peak at the synaptic weight
 E_ALPHA = math.e
 
@@ -46,7 +48,6 @@ area : meter**2 (constant)
 w_e : siemens (constant)
 w_i : siemens (constant)
 w_x : siemens (constant)
-rate_ext : Hz (constant)
 region : integer (constant)
 cell : integer (constant)
 """
@@ -56,14 +57,14 @@ _NOISE = " + sigma*sqrt(2*g_leak/c_m)*xi"
 #: already include E_ALPHA (w_e = e * w_ee on E cells, e * w_ei on I cells)
 ON_PRE_EXC = "x_e_post += w_e_post"
 ON_PRE_INH = "x_i_post += w_i_post"
-#: each cell's independent Poisson drive; poisson() keeps coincident events (rate*dt is
-#: ~0.1 at dt = 0.1 ms and 1 kHz, where a Bernoulli draw would lose ~5% of them)
-POISSON = "x_e += w_x*poisson(rate_ext*dt)"
+#: each cell's independent Poisson drive, coincident events kept (rate*dt is ~0.1 at
+#: dt = 0.1 ms and 1 kHz, where one Bernoulli draw per step would lose ~5% of them)
+POISSON = poisson_drive("x_e", "w_x")
 
 
 def neuron(noise: bool) -> str:
     """Equations of every LIF cell (E and I differ only in their constants)."""
-    text = _NEURON.format(noise=_NOISE if noise else "")
+    text = _NEURON.format(noise=_NOISE if noise else "") + POISSON_EQUATIONS
     if noise:
         text += "sigma : volt (constant)\n"
     return text
