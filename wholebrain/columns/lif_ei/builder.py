@@ -78,6 +78,12 @@ def build_columns(
     **ignored
         Options of other column models (e.g. ``explicit``); accepted and unused.
 
+    Notes
+    -----
+    The Poisson drive is tabulated for ``brian2.defaultclock.dt`` at build time (see
+    :func:`~wholebrain.columns.lif_ei.common.set_poisson_rate`): set dt before building,
+    as :func:`wholebrain.simulate` does.
+
     Returns
     -------
     ColumnNetwork
