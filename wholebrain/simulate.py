@@ -183,9 +183,8 @@ def _default_build_dir(model: BrainModel, params: list[Any], record_dt_ms: float
             "column": model.column,
             "n": model.n_regions,
             "coupling": [model.coupled, model.senders, model.receivers],
-            "structure": {
-                k: getattr(p0, k) for k in ("scale", "thalamus", "depression", "connectivity")
-            },
+            # each column model names the parameters that change its network's structure
+            "structure": {k: getattr(p0, k) for k in model.column_model.module.STRUCTURAL},
             "record_dt_ms": record_dt_ms,
             "version": __version__,
             "brian2": b2.__version__,

@@ -2,6 +2,7 @@
 
 Every column model is a subpackage providing
 
+* ``STRUCTURAL``: the parameter names that change the network's structure (not per-region);
 * ``CONDITIONS`` (names of its parameter sets) and ``condition(name, **overrides) -> params``,
   a frozen dataclass with ``replace(**overrides)``, ``as_dict()`` and ``sizes`` (cells per
   column and population);

@@ -6,7 +6,7 @@ Soplata AE, Adam E, Brown EN, Purdon PL, McCarthy MM, Kopell N (2023). J Neuroph
 named conditions.
 """
 
-from .builder import POPULATIONS, ColumnNetwork, build_columns
+from .builder import POPULATIONS, STRUCTURAL, ColumnNetwork, build_columns
 from .parameters import (
     CONDITIONS,
     TABLE1_DOSES,
@@ -21,6 +21,7 @@ from .parameters import (
 __all__ = [
     "CONDITIONS",
     "POPULATIONS",
+    "STRUCTURAL",
     "TABLE1_DOSES",
     "TABLE2_VALUES",
     "ColumnNetwork",
