@@ -196,18 +196,12 @@ def _default_build_dir(model: BrainModel, params: list[Any], record_dt_ms: float
 
 
 def _standalone_timings() -> dict[str, float]:
-    t = getattr(b2.device, "timers", {})
-    out = {}
-    compile_s = (
-        sum(v for k, v in t.get("compile", {}).items() if v is not None)
-        if isinstance(t.get("compile"), dict)
-        else None
-    )
-    if compile_s is not None:
-        out["compile_s"] = compile_s
-    if t.get("run_binary") is not None:
-        out["run_s"] = t["run_binary"]
-    return out
+    """Compile ('make clean' + 'make') and binary run times of the last standalone build, s."""
+    timers = b2.device.timers
+    return {
+        "compile_s": sum(v for v in timers["compile"].values() if v is not None),
+        "run_s": timers["run_binary"],
+    }
 
 
 def _collect(net, model, params, duration_s, dt_ms, record_dt_ms, seed, backend):
