@@ -416,7 +416,13 @@ def make_forward(
         raise ValueError(
             f"head must be 'default', 'sphere' or an existing *-bem-sol.fif, got {head!r}"
         )
-    bem = mne.read_bem_solution(path, verbose=verbose)
+    try:
+        bem = mne.read_bem_solution(path, verbose=verbose)
+    except Exception as err:  # MNE raises many kinds of error for a file that is not a BEM
+        raise ValueError(
+            f"{path} is not a readable BEM solution ({type(err).__name__}); make one with "
+            "mne.make_bem_solution and mne.write_bem_solution"
+        ) from None
     r0 = bem["surfs"][0]["rr"].mean(0)
     gain = _centroid_forward(connectome, bem, info, trans, r0, verbose)
     return Forward(gain, tuple(info.ch_names), labels, info, head_name, "centroid")
