@@ -36,8 +36,44 @@ from .result import SPIKE_DTYPE, SimulationResult
 # user's ValueError from our validation, "an unexpected error" of Brian2. Keep the plain one.
 b2.prefs.logging.display_brian_error_message = False
 
-BACKENDS = ("runtime", "cpp")
+BACKENDS = ("runtime", "cpp", "cuda")
 _UA_CM2 = 0.01  # 1 uA/cm^2 in A/m^2
+
+
+def backend_status() -> dict[str, str | None]:
+    """Which backends this machine can run: ``{name: None}`` when available, else the reason.
+
+    ``runtime`` always works; ``cpp`` needs a C++ compiler; ``cuda`` needs the brian2cuda
+    package (which needs brian2 2.10) and an NVIDIA GPU that ``nvidia-smi`` lists.
+    """
+    status: dict[str, str | None] = {"runtime": None}
+    cxx = os.environ.get("CXX", "g++")
+    status["cpp"] = None if shutil.which(cxx) else f"no C++ compiler ({cxx}) on PATH"
+    status["cuda"] = _cuda_status()
+    return status
+
+
+def _cuda_status() -> str | None:
+    import importlib.util
+    import subprocess
+
+    if importlib.util.find_spec("brian2cuda") is None:
+        return (
+            f"the brian2cuda package is not installed (it needs brian2 2.10; this is "
+            f"brian2 {b2.__version__})"
+        )
+    if shutil.which("nvcc") is None:
+        return "no CUDA compiler (nvcc) on PATH"
+    smi = shutil.which("nvidia-smi")
+    if smi is None:
+        return "no NVIDIA driver (nvidia-smi not found)"
+    try:
+        out = subprocess.run([smi, "-L"], capture_output=True, text=True, timeout=20)
+    except (OSError, subprocess.TimeoutExpired) as err:
+        return f"nvidia-smi failed: {err}"
+    if out.returncode != 0 or "GPU" not in out.stdout:
+        return "no NVIDIA GPU visible (nvidia-smi -L lists none)"
+    return None
 
 
 def cache_dir() -> Path:
@@ -75,9 +111,14 @@ def check_run_settings(
             f"(e.g. {dt_ms * max(1, round(ratio)):g})"
         )
     if backend not in BACKENDS:
-        raise ValueError(f"unknown backend {backend!r}; available: {', '.join(BACKENDS)}")
-    if backend == "cpp" and shutil.which(os.environ.get("CXX", "g++")) is None:
-        raise ValueError("backend 'cpp' needs a C++ compiler (g++) on PATH; use 'runtime'")
+        raise ValueError(f"unknown backend {backend!r}; backends: {', '.join(BACKENDS)}")
+    status = backend_status()
+    if status[backend] is not None:
+        usable = [name for name, why in status.items() if why is None]
+        raise ValueError(
+            f"backend {backend!r} is not available on this machine: {status[backend]}; "
+            f"available here: {', '.join(usable)}"
+        )
     if int(threads) != threads or threads < 1:
         raise ValueError(f"threads must be a positive integer, got {threads!r}")
     return duration_s
