@@ -14,9 +14,9 @@ DURATION = 0.1
 
 
 @pytest.fixture(scope="module")
-def setup(tmp_path_factory):
+def setup(small_brain_build):
     """Fresh simulations first (they reset Brian2's device), then one compiled brain."""
-    build = tmp_path_factory.mktemp("compiled")
+    build = small_brain_build
     con = wb.load_connectome("tvb76").subset(["rA1", "rA2", "rV1", "lV1"])
     model = wb.BrainModel(con, global_coupling=2.0, overrides={"scale": 0.2})
     fresh = {

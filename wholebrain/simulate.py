@@ -124,18 +124,25 @@ def check_run_settings(
     return duration_s
 
 
+def default_dt_ms(model: BrainModel) -> float:
+    """The integration step a column model was built for (its ``DEFAULT_DT_MS``), ms."""
+    return float(getattr(model.column_model.module, "DEFAULT_DT_MS", 0.01))
+
+
 def simulate(
     model: BrainModel,
     duration: float | b2.Quantity,
     seed: int = 0,
     backend: str = "runtime",
     *,
-    dt_ms: float = 0.01,
+    dt_ms: float | None = None,
     record_dt_ms: float | None = None,
     record_states: dict[str, list[str]] | None = None,
     record_cells: int = 1,
     threads: int = 1,
     build_dir: str | os.PathLike | None = None,
+    checkpoint: str | os.PathLike | None = None,
+    chunk: float | None = None,
     progress: bool = False,
 ) -> SimulationResult:
     """Simulate ``model`` for ``duration`` seconds.
@@ -147,11 +154,12 @@ def simulate(
     duration : float or Quantity
         Simulated time, s.
     seed : int
-        Fixes every random draw: initial conditions, Poisson input, stimulus signs.
-    backend : {"runtime", "cpp"}
-        See the module docstring.
-    dt_ms : float
-        Integration step (forward Euler), ms. The paper uses 0.01.
+        Fixes every random draw: initial conditions, Poisson input, long-range sources.
+    backend : {"runtime", "cpp", "cuda"}
+        See the module docstring; :func:`backend_status` says which this machine runs.
+    dt_ms : float, optional
+        Integration step (forward Euler), ms; default: the column model's (0.01 for
+        soplata2023, as the paper).
     record_dt_ms : float, optional
         Sampling interval of the EEG proxy and state traces, ms. Default: 0.1 (the paper's
         10 kHz) for uncoupled columns, 1.0 (1 kHz) for a brain with a connectome.
@@ -161,31 +169,76 @@ def simulate(
         OpenMP threads (``cpp`` only).
     build_dir : path, optional
         C++ project directory (default: a per-structure folder in the cache).
+    checkpoint : path, optional
+        ``cpp`` only: keep the full state in this folder after every ``chunk`` of simulated
+        time; calling again with the same folder after a crash or kill resumes from the last
+        chunk and gives the same result as an uninterrupted run.
+    chunk : float, optional
+        Simulated seconds between checkpoints (default 1).
     progress : bool
-        Print Brian2's progress report.
+        Print simulated, elapsed and remaining time while it runs.
     """
+    if dt_ms is None:
+        dt_ms = default_dt_ms(model)
     if record_dt_ms is None:
-        record_dt_ms = 1.0 if model.coupled else 0.1
+        record_dt_ms = 1.0 if model.coupled else max(0.1, dt_ms)
     duration_s = check_run_settings(duration, dt_ms, record_dt_ms, backend, threads)
-    params = model.column_params()
-    long_range = model.long_range(dt_ms, int(seed)) if model.coupled else None
+    if checkpoint is not None and backend != "cpp":
+        raise ValueError(f"checkpoints need backend='cpp' (got {backend!r})")
+    if chunk is not None and checkpoint is None:
+        raise ValueError("chunk is the interval between checkpoints; give checkpoint= too")
     seed = int(seed)
-    timings: dict[str, float] = {}
+    if backend == "cpp":
+        return _simulate_standalone(
+            model, duration_s, seed, dt_ms=dt_ms, record_dt_ms=record_dt_ms,
+            record_states=record_states, record_cells=record_cells, threads=threads,
+            build_dir=build_dir, checkpoint=checkpoint, chunk=chunk, progress=progress,
+        )  # fmt: skip
+    if backend == "cuda":
+        from .gpu import simulate_cuda
+
+        return simulate_cuda(
+            model, duration_s, seed, dt_ms=dt_ms, record_dt_ms=record_dt_ms,
+            record_states=record_states, record_cells=record_cells, build_dir=build_dir,
+            progress=progress,
+        )  # fmt: skip
+    return _simulate_runtime(model, duration_s, seed, dt_ms, record_dt_ms, record_states,
+                             record_cells, progress)  # fmt: skip
+
+
+def _simulate_standalone(model, duration_s, seed, *, checkpoint, chunk, progress, **build):
+    """C++ standalone through a compiled brain: the binary is reused for every seed,
+    duration and parameter value of the same structure."""
+    from .compiled import compile_brain
+
+    t0 = time.perf_counter()
+    try:
+        brain = compile_brain(model, duration_s, connectivity_seed=seed, lesions_as_zero=False,
+                              **build)  # fmt: skip
+        result = brain.run(seed, checkpoint=checkpoint, chunk=chunk, progress=progress)
+        result.provenance["timings"].update(
+            compile_s=brain.compile_s, codegen_s=brain.codegen_s - brain.compile_s,
+            total_s=time.perf_counter() - t0,
+        )  # fmt: skip
+        result.provenance.pop("compiled_once", None)
+        return result
+    finally:
+        _reset_device()
+
+
+def _simulate_runtime(model, duration_s, seed, dt_ms, record_dt_ms, record_states,
+                      record_cells, progress):  # fmt: skip
+    from .compiled import _bump_generation
+
+    params = model.column_params()
+    long_range = model.long_range(dt_ms, seed) if model.coupled else None
     b2.device.reinit()
     b2.device.activate()
+    _bump_generation()
     t0 = time.perf_counter()
-    project = None
     try:
-        if backend == "cpp":
-            project = (
-                Path(build_dir) if build_dir else _default_build_dir(model, params, record_dt_ms)
-            )
-            b2.set_device("cpp_standalone", directory=str(project), build_on_run=False)
-            # 0 = no OpenMP at all (1 thread would still pay OpenMP's overheads)
-            b2.prefs.devices.cpp_standalone.openmp_threads = int(threads) if threads > 1 else 0
-        else:
-            b2.set_device("runtime")
-            b2.prefs.codegen.target = "numpy"
+        b2.set_device("runtime")
+        b2.prefs.codegen.target = "numpy"
         b2.defaultclock.dt = dt_ms * b2.ms
         b2.seed(seed)
         net = model.column_model.build(
@@ -200,20 +253,18 @@ def simulate(
         network = b2.Network(net.objects)
         report = "text" if progress else None
         network.run(duration_s * b2.second, report=report, report_period=10 * b2.second)
-        if backend == "cpp":
-            b2.device.build(directory=str(project), compile=True, run=True, with_output=progress)
-            timings.update(_standalone_timings())
-        timings["total_s"] = time.perf_counter() - t0
-        result = _collect(net, model, params, duration_s, dt_ms, record_dt_ms, seed, backend)
-        result.provenance["timings"] = timings
+        result = _collect(net, model, params, duration_s, dt_ms, record_dt_ms, seed, "runtime")
+        result.provenance["timings"] = {"total_s": time.perf_counter() - t0}
         result.provenance["synapses"] = net.synapse_counts
-        if project is not None:
-            result.provenance["build_dir"] = str(project)
         return result
     finally:
-        b2.device.reinit()
-        b2.set_device("runtime")
-        b2.device.activate()
+        _reset_device()
+
+
+def _reset_device() -> None:
+    b2.device.reinit()
+    b2.set_device("runtime")
+    b2.device.activate()
 
 
 def _default_build_dir(model: BrainModel, params: list[Any], record_dt_ms: float) -> Path:
@@ -245,6 +296,29 @@ def _standalone_timings() -> dict[str, float]:
     }
 
 
+#: recorded states are returned in the units neuroscientists read: SI dimension -> factor
+_STATE_UNITS = (
+    (b2.volt, 1e3),  # mV
+    (b2.second, 1e3),  # ms
+    (b2.amp / b2.meter**2, 1e2),  # uA/cm^2
+    (b2.siemens / b2.meter**2, 1e-1),  # mS/cm^2
+    (b2.mole / b2.meter**3, 1.0),  # mM
+)
+
+
+def _in_model_units(values: Any) -> np.ndarray:
+    """``values`` (a Brian2 quantity or array) as a plain array in mV, ms, uA/cm^2, mS/cm^2
+    or mM according to its dimension; dimensionless values as they are."""
+    dim = getattr(values, "dim", None)
+    arr = np.asarray(values)
+    if dim is None or dim is b2.DIMENSIONLESS:
+        return arr
+    for unit, factor in _STATE_UNITS:
+        if dim == unit.dim:
+            return arr * factor
+    return arr  # another dimension: SI
+
+
 def _collect(net, model, params, duration_s, dt_ms, record_dt_ms, seed, backend):
     sizes = dict(net.sizes)
     sources = dict(net.spike_sources)
@@ -265,9 +339,7 @@ def _collect(net, model, params, duration_s, dt_ms, record_dt_ms, seed, backend)
     states = {}
     for pop, mon in net.state_monitors.items():
         for var in mon.record_variables:
-            values = np.asarray(getattr(mon, var)[:])
-            if var.startswith("v"):
-                values = values * 1000.0  # V -> mV
+            values = _in_model_units(getattr(mon, var)[:])
             states[f"{pop}.{var}"] = values.reshape(net.n_regions, -1, values.shape[-1])
     return SimulationResult(
         region_labels=model.region_labels,
