@@ -102,3 +102,29 @@ def test_bad_checkpoint_settings_fail_before_building(tmp_path):
         wb.simulate(model, 0.1, checkpoint=tmp_path / "ck")
     with pytest.raises(ValueError, match="give checkpoint"):
         wb.simulate(model, 0.1, backend="cpp", chunk=0.05)
+
+
+def test_unavailable_backend_says_why_before_building():
+    from wholebrain.simulate import backend_status
+
+    why = backend_status()["cuda"]
+    if why is None:
+        pytest.skip("this machine has a GPU backend")
+    with pytest.raises(ValueError, match="not available on this machine.*available here: runtime"):
+        wb.simulate(small_brain(), 0.1, backend="cuda")
+
+
+def test_progress_and_duration_change_compile_nothing(small_brain_build, monkeypatch, capfd):
+    """simulate() of an already compiled structure with another seed and duration relinks
+    nothing; progress lines report simulated and remaining time."""
+    wb.simulate(small_brain(), 0.01, seed=1, backend="cpp", build_dir=small_brain_build)
+    objects = sorted(small_brain_build.rglob("*.o")) + [small_brain_build / "main"]
+    mtimes = {p: p.stat().st_mtime_ns for p in objects if p.name != "main.o"}
+    monkeypatch.setenv("WHOLEBRAIN_REPORT_S", "0.02")
+    capfd.readouterr()
+    res = wb.simulate(small_brain(), 0.05, seed=9, backend="cpp", build_dir=small_brain_build,
+                      progress=True)  # fmt: skip
+    assert res.duration_s == 0.05 and res.eeg_proxy.shape[1] == 50
+    assert all(p.stat().st_mtime_ns == t for p, t in mtimes.items())
+    err = capfd.readouterr().err
+    assert "s simulated" in err and "s left" in err

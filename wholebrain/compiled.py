@@ -37,15 +37,18 @@ and input.
 
 from __future__ import annotations
 
+import contextlib
+import gc
 import hashlib
 import os
+import re
 import shutil
 import subprocess
 import sys
 import tempfile
 import time
 from collections import deque
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -214,6 +217,10 @@ class CompiledBrain:
         )  # fmt: skip
         self.project.mkdir(parents=True, exist_ok=True)
         t0 = time.perf_counter()
+        # Brian2 names code objects uniquely among the *living* ones: objects of an earlier
+        # build still waiting for the garbage collector would rename this build's code
+        # (IN_stateupdater_codeobject_1) and force a full recompilation
+        gc.collect()
         b2.device.reinit()
         b2.device.activate()
         self._generation = _bump_generation()
@@ -237,11 +244,14 @@ class CompiledBrain:
         self._state_vars = _state_variables(network)
         self._device.insert_code("before_network_run", self._control_code(network))
         network.run(0 * b2.second)
-        b2.device.build(directory=str(self.project), compile=True, run=False, with_output=False)
+        clocks = {obj.clock.name for obj in network.sorted_objects}
+        with _stable_main_cpp(clocks):
+            b2.device.build(directory=str(self.project), compile=True, run=False,
+                            with_output=False)  # fmt: skip
         timers = self._device.timers["compile"]
         self.codegen_s = time.perf_counter() - t0
         self.compile_s = sum(v for v in timers.values() if v is not None)
-        self.clock_dts_ms = sorted({float(obj.clock.dt / b2.ms) for obj in network.objects})
+        self.clock_dts_ms = sorted({float(obj.clock.dt / b2.ms) for obj in network.sorted_objects})
         self.n_runs = 0
 
     # ------------------------------------------------------------------ building
@@ -274,7 +284,7 @@ class CompiledBrain:
         pathways = sorted(p.name for obj in network.objects for p in getattr(obj, "_pathways", []))
         # Clock::set_interval sets the step but not t, which the first step of a later chunk
         # reads (e.g. soplata2023's spike window t - tspike): set both, as tick() would
-        clocks = sorted({obj.clock.name for obj in network.objects})  # stable order
+        clocks = sorted({obj.clock.name for obj in network.sorted_objects})  # stable order
         set_clocks = "\n".join(
             f"{c}.timestep[0] = (int64_t)(_wb_t0 / {c}.dt[0] + 0.5); "
             f"{c}.t[0] = {c}.timestep[0] * {c}.dt[0];"
@@ -538,6 +548,44 @@ class CompiledBrain:
         result = store.result()
         result.provenance["timings"] = {"run_s": time.perf_counter() - t_run, "compile_s": 0.0}
         return result
+
+
+@contextlib.contextmanager
+def _stable_main_cpp(clock_names: set[str]) -> Iterator[None]:
+    """Write main.cpp with its clock initialisations in a fixed order.
+
+    Brian2 emits ``_array_<clock>_timestep[0] = ...; _array_<clock>_t[0] = ...;`` once per
+    clock in the iteration order of a set of clocks, which changes from one process to the
+    next; main.cpp would then differ (and be recompiled) between identical builds. The lines
+    of one run are independent assignments, so sorting each run changes nothing else.
+    """
+    from brian2.devices.cpp_standalone.device import CPPWriter
+
+    names = "|".join(re.escape(n) for n in sorted(clock_names, key=len, reverse=True))
+    line = re.compile(rf"^\s*_array_(?:{names})_(?:timestep|t)\[0\] = [^;]+;\s*$")
+    original = CPPWriter.write
+
+    def write(self: Any, filename: str, contents: Any) -> None:
+        if filename == "main.cpp" and names:
+            contents = str(contents)
+            out: list[str] = []
+            block: list[str] = []
+            for text in contents.split("\n"):
+                if line.match(text):
+                    block.append(text)
+                    continue
+                out.extend(sorted(block))
+                block = []
+                out.append(text)
+            out.extend(sorted(block))
+            contents = "\n".join(out)
+        original(self, filename, contents)
+
+    CPPWriter.write = write
+    try:
+        yield
+    finally:
+        CPPWriter.write = original
 
 
 def _state_variables(network: b2.Network) -> list[Any]:

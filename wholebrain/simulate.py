@@ -5,10 +5,14 @@ Backends
 ``runtime``
     Brian2's runtime device with numpy code generation: no compiler, slow (tests, tiny runs).
 ``cpp``
-    C++ standalone with OpenMP threads. The project directory is keyed by the network's
-    structure, and Brian2 rewrites only files whose content changed, so a second run of the
-    same structure with other parameter values or another seed recompiles only ``main.cpp``
-    (a few seconds) instead of every code object.
+    C++ standalone with OpenMP threads, through :mod:`wholebrain.compiled`: the project
+    folder is keyed by the network's structure and the seed, duration and parameter values
+    reach the binary at run time, so a second run of the same structure compiles nothing.
+    Runs can be checkpointed and resumed (``checkpoint=``).
+``cuda``
+    brian2cuda on an NVIDIA GPU (:mod:`wholebrain.gpu`); needs brian2 2.10 and a GPU.
+
+:func:`backend_status` says which backends this machine can run, and why not.
 
 Brian2's device state is global; every call sets up its device, runs, reads the monitors
 and resets the device, so runs do not leak into each other.
