@@ -31,6 +31,7 @@ from typing import Any
 
 import brian2 as b2
 import numpy as np
+from brian2.units.fundamentalunits import DIMENSIONLESS
 
 from . import __version__
 from .brain import BrainModel
@@ -315,7 +316,7 @@ def _in_model_units(values: Any) -> np.ndarray:
     or mM according to its dimension; dimensionless values as they are."""
     dim = getattr(values, "dim", None)
     arr = np.asarray(values)
-    if dim is None or dim is b2.DIMENSIONLESS:
+    if dim is None or dim is DIMENSIONLESS:
         return arr
     for unit, factor in _STATE_UNITS:
         if dim == unit.dim:
