@@ -38,6 +38,7 @@ and input.
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import gc
 import hashlib
 import os
@@ -109,6 +110,8 @@ class RunSpec:
         Simulated time at which the run starts (later chunks of a checkpointed run).
     changes : mapping
         The model fields this run changed (for :meth:`CompiledBrain.collect`).
+    total_s : float, optional
+        Duration of the whole checkpointed run this chunk belongs to (progress reports).
     """
 
     project: str
@@ -119,6 +122,7 @@ class RunSpec:
     duration_s: float
     t0_s: float = 0.0
     changes: Mapping[str, Any] = field(default_factory=dict)
+    total_s: float | None = None
 
 
 def execute(spec: RunSpec, progress: bool = False) -> float:
@@ -169,10 +173,11 @@ def _print_progress(line: str, spec: RunSpec) -> None:
     except ValueError:
         return
     done = start + completed * duration
-    left = elapsed / completed * (1 - completed) if completed > 0 else float("nan")
+    total = spec.total_s if spec.total_s is not None else spec.t0_s + spec.duration_s
+    left = elapsed / completed * (total - done) / duration if completed > 0 else float("nan")
     print(
-        f"wholebrain: {done:.2f} of {spec.t0_s + spec.duration_s:.2f} s simulated "
-        f"({completed:.0%} of this run), {elapsed:.0f} s elapsed, about {left:.0f} s left",
+        f"wholebrain: {done:.2f} of {total:g} s simulated, {elapsed:.0f} s elapsed in this "
+        f"run, about {left:.0f} s left",
         file=sys.stderr,
         flush=True,
     )
@@ -538,6 +543,7 @@ class CompiledBrain:
                     resume_from=store.state_dir if k > 0 else None,
                     **changes,
                 )
+                spec = dataclasses.replace(spec, total_s=duration_s)
                 if progress:
                     print(f"wholebrain: chunk {k + 1} of {len(bounds)} ({t0:g}-{t1:g} s)",
                           file=sys.stderr, flush=True)  # fmt: skip
