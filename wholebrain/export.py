@@ -191,7 +191,9 @@ def plot_band_topomap(
     power = 10 * np.log10(spec.get_data().mean(axis=1))
     fig = Figure(figsize=(5, 4.5))
     ax = fig.add_subplot()
-    im, _ = mne.viz.plot_topomap(power, raw.info, axes=ax, show=False, sphere="auto")
+    # dB values are all negative: a diverging map centred on 0 dB would paint them one colour
+    im, _ = mne.viz.plot_topomap(power, raw.info, axes=ax, show=False, sphere="auto",
+                                 cmap="viridis", vlim=(power.min(), power.max()))  # fmt: skip
     fig.colorbar(im, ax=ax, label=f"{lo:g}-{hi:g} Hz power (dB)")
     return _save(fig, path)
 
