@@ -1,87 +1,159 @@
-"""The ``wholebrain`` command line: ``run`` and ``info`` (``fit``, ``lesion`` and ``export``
-arrive with the studies layer).
+"""The ``wholebrain`` command line: ``run``, ``fit``, ``lesion``, ``export`` and ``info``.
 
-Settings come from flags or from a TOML file (``--config``), read as data with ``tomllib``;
-flags given on the command line win over the file.
+Settings come from flags or from a TOML file (``--config``, read as data with ``tomllib``,
+never evaluated); flags given on the command line win over the file. Every user mistake ends
+the program with one line, ``wholebrain: <what is wrong>``, before anything long starts.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 import time
 import tomllib
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-RUN_DEFAULTS: dict[str, Any] = {
-    "atlas": "column",
-    "gain": 1.0,
-    "velocity": 3.0,
+#: settings shared by the commands that build a brain
+MODEL_DEFAULTS: dict[str, Any] = {
+    "atlas": "tvb76",
     "column": "soplata2023",
     "condition": "propofol",
-    "duration": 10.0,
-    "backend": "cpp",
+    "gain": 1.0,
+    "velocity": 3.0,
     "seed": 1,
-    "threads": 1,
-    "out": "wholebrain-out",
+    "duration": 10.0,
     "set": [],
+    "build_dir": None,
 }
+RUN_DEFAULTS: dict[str, Any] = {
+    **MODEL_DEFAULTS,
+    "backend": "cpp",
+    "threads": max(1, min(os.cpu_count() or 1, 16)),
+    "checkpoint": None,
+    "chunk": None,
+    "out": "wholebrain-out",
+}
+STUDY_DEFAULTS: dict[str, Any] = {
+    **MODEL_DEFAULTS,
+    "transient": 1.0,
+    "workers": 2,
+    "threads": 1,
+    "scheduler": None,
+}
+FIT_DEFAULTS: dict[str, Any] = {
+    **STUDY_DEFAULTS,
+    "eeg": None,
+    "param": [],
+    "evaluations": 20,
+    "history": None,
+    "out": "wholebrain-fit",
+}
+LESION_DEFAULTS: dict[str, Any] = {**STUDY_DEFAULTS, "regions": [], "out": "wholebrain-lesion"}
+DEFAULTS = {"run": RUN_DEFAULTS, "fit": FIT_DEFAULTS, "lesion": LESION_DEFAULTS}
+
+
+class UserError(Exception):
+    """A mistake in the settings: printed as one line, exit status 2."""
+
+
+def _model_flags(p: argparse.ArgumentParser, defaults: dict[str, Any]) -> None:
+    p.add_argument("--config", help="TOML file with any of these settings (flags win)")
+    p.add_argument("--atlas", help="tvb76 (default), tvb192, ..., a connectome file, or "
+                   "'column' for one uncoupled column")  # fmt: skip
+    p.add_argument("--column", help="column model: soplata2023 (default), lif_ei, "
+                   "izhikevich_stp")  # fmt: skip
+    p.add_argument("--condition", help="named parameter set (default propofol)")
+    p.add_argument("--gain", type=float, help="global long-range coupling (default 1)")
+    p.add_argument("--velocity", type=float, help="conduction velocity, m/s (default 3)")
+    p.add_argument("--seed", type=int, help="random seed (default 1)")
+    p.add_argument("--duration", type=float,
+                   help=f"simulated seconds (default {defaults['duration']:g})")  # fmt: skip
+    p.add_argument("--threads", type=int,
+                   help=f"OpenMP threads per run (default {defaults['threads']})")  # fmt: skip
+    p.add_argument("--out", help=f"output folder (default {defaults['out']})")
+    p.add_argument("--build-dir", dest="build_dir", help="C++ project folder (default: "
+                   "one per structure in the cache; a shared one on a cluster)")  # fmt: skip
+    p.add_argument("--set", action="append", metavar="NAME=VALUE",
+                   help="override a column parameter, e.g. --set g_h=0.4 (repeatable)")  # fmt: skip
+
+
+def _study_flags(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--transient", type=float, help="seconds dropped from each run (default 1)")
+    p.add_argument("--workers", type=int, help="runs at the same time (default 2)")
+    p.add_argument("--scheduler", help="Dask scheduler address (default: a local cluster)")
 
 
 def _parser() -> argparse.ArgumentParser:
     ap = argparse.ArgumentParser(prog="wholebrain", description="Whole-brain propofol models.")
     sub = ap.add_subparsers(dest="command", required=True)
-    run = sub.add_parser("run", help="simulate and write results and figures")
-    run.add_argument("--config", help="TOML file with any of the settings below")
-    run.add_argument(
-        "--atlas",
-        help="'column' (one column, the default for now), a shipped connectome (tvb76, ...) "
-        "or a connectome file",
-    )
-    run.add_argument("--gain", type=float, help="global coupling of a brain (default 1)")
-    run.add_argument("--velocity", type=float, help="conduction velocity, m/s (default 3)")
-    run.add_argument("--column", help="column model (default soplata2023)")
-    run.add_argument("--condition", help="named parameter set (default propofol)")
-    run.add_argument("--duration", type=float, help="simulated seconds (default 10)")
-    run.add_argument("--backend", help="runtime | cpp (default cpp)")
-    run.add_argument("--seed", type=int, help="random seed (default 1)")
-    run.add_argument("--threads", type=int, help="OpenMP threads for cpp (default 1)")
-    run.add_argument("--out", help="output folder (default wholebrain-out)")
-    run.add_argument(
-        "--set",
-        action="append",
-        metavar="NAME=VALUE",
-        help="override a model parameter, e.g. --set g_h=0.4 (repeatable)",
-    )
-    sub.add_parser("info", help="list column models, conditions, backends and atlases")
+
+    run = sub.add_parser("run", help="simulate; write results, sensor EEG, figures, report")
+    _model_flags(run, RUN_DEFAULTS)
+    run.add_argument("--backend", help="runtime | cpp | cuda (default cpp; see `info`)")
+    run.add_argument("--checkpoint", help="folder keeping the full state after each chunk; "
+                     "run again with it to resume a killed run (cpp)")  # fmt: skip
+    run.add_argument("--chunk", type=float, help="simulated seconds between checkpoints")
+
+    fit = sub.add_parser("fit", help="fit parameters to recorded EEG")
+    _model_flags(fit, FIT_DEFAULTS)
+    _study_flags(fit)
+    fit.add_argument("--eeg", help="recorded EEG: any file MNE reads, or purdon:awake|low|high")
+    fit.add_argument("--param", action="append", metavar="NAME=LOW:HIGH[:log]",
+                     help="a fitted parameter and its bounds (repeatable), e.g. "
+                     "propofol_level=0:1, global_coupling=0:4, g_h=0.005:0.4:log")  # fmt: skip
+    fit.add_argument("--evaluations", type=int, help="number of evaluations (default 20)")
+    fit.add_argument("--history", help="JSON-lines history; again to resume (default "
+                     "<out>/fit_history.jsonl)")  # fmt: skip
+
+    lesion = sub.add_parser("lesion", help="disconnect regions one by one; table of changes")
+    _model_flags(lesion, LESION_DEFAULTS)
+    _study_flags(lesion)
+    lesion.add_argument("--regions", nargs="+", help="regions to lesion (default: all)")
+
+    export = sub.add_parser("export", help="write sensor EEG as FIF, EDF, BrainVision or CSV")
+    export.add_argument("source", help="a result.npz of `run`, or an EEG file MNE reads")
+    export.add_argument("target", help="output file: .fif, .edf, .vhdr or .csv")
+    export.add_argument("--overwrite", action="store_true", help="replace an existing file")
+
+    sub.add_parser("info", help="column models, conditions, backends, atlases, cache")
     return ap
 
 
-def _settings(args: argparse.Namespace) -> dict[str, Any]:
-    settings = dict(RUN_DEFAULTS)
+# ---------------------------------------------------------------------------- settings
+def _settings(command: str, args: argparse.Namespace) -> dict[str, Any]:
+    defaults = DEFAULTS[command]
+    settings = {k: (list(v) if isinstance(v, list) else v) for k, v in defaults.items()}
     if args.config:
         path = Path(args.config)
-        if not path.exists():
-            raise SystemExit(f"wholebrain: config file {path} does not exist")
+        if not path.is_file():
+            raise UserError(f"config file {path} does not exist")
         try:
             data = tomllib.loads(path.read_text())
-        except tomllib.TOMLDecodeError as err:
-            raise SystemExit(f"wholebrain: {path} is not valid TOML: {err}") from None
-        unknown = sorted(set(data) - set(RUN_DEFAULTS) - {"parameters"})
+        except (tomllib.TOMLDecodeError, UnicodeDecodeError) as err:
+            raise UserError(f"{path} is not valid TOML: {err}") from None
+        unknown = sorted(set(data) - set(defaults) - {"parameters"})
         if unknown:
-            raise SystemExit(
-                f"wholebrain: unknown settings in {path}: {unknown}; "
-                f"known: {sorted(RUN_DEFAULTS)} and a [parameters] table"
+            raise UserError(
+                f"unknown settings in {path}: {unknown}; known: {sorted(defaults)} and a "
+                "[parameters] table"
             )
         params = data.pop("parameters", {})
+        if not isinstance(params, dict):
+            raise UserError(f"{path}: [parameters] must be a table of NAME = value")
         settings.update(data)
-        settings["set"] = [f"{k}={v}" for k, v in params.items()]
-    for key in RUN_DEFAULTS:
+        settings["set"] = [f"{k}={json.dumps(v)}" for k, v in params.items()]
+    for key in defaults:
         value = getattr(args, key, None)
-        if value is not None:
-            settings[key] = value if key != "set" else settings["set"] + value
+        if value is None:
+            continue
+        if key in ("set", "param"):
+            settings[key] = settings[key] + value
+        else:
+            settings[key] = value
     return settings
 
 
@@ -90,7 +162,7 @@ def _overrides(pairs: list[str]) -> dict[str, Any]:
     for pair in pairs:
         name, sep, value = pair.partition("=")
         if not sep:
-            raise SystemExit(f"wholebrain: --set expects NAME=VALUE, got {pair!r}")
+            raise UserError(f"--set expects NAME=VALUE, got {pair!r}")
         try:
             out[name.strip()] = json.loads(value)  # numbers, true/false, "strings"
         except json.JSONDecodeError:
@@ -99,7 +171,7 @@ def _overrides(pairs: list[str]) -> dict[str, Any]:
 
 
 def _model(settings: dict[str, Any]):
-    """The BrainModel the settings describe (a ValueError for any bad setting)."""
+    """The BrainModel the settings describe."""
     import wholebrain as wb
 
     overrides = _overrides(settings["set"])
@@ -116,42 +188,57 @@ def _model(settings: dict[str, Any]):
     )
 
 
+def _say(text: str) -> None:
+    print(f"wholebrain: {text}", flush=True)
+
+
+def _out(settings: dict[str, Any]) -> Path:
+    out = Path(settings["out"])
+    if out.exists() and not out.is_dir():
+        raise UserError(f"--out {out} exists and is not a folder")
+    out.mkdir(parents=True, exist_ok=True)
+    return out
+
+
+# ---------------------------------------------------------------------------- run
 def cmd_run(settings: dict[str, Any]) -> int:
     import wholebrain as wb
     from wholebrain.plotting import plot_column
-    from wholebrain.simulate import check_run_settings
+    from wholebrain.report import write_report
+    from wholebrain.simulate import check_run_settings, default_dt_ms
 
-    try:
-        model = _model(settings)
-        check_run_settings(
-            settings["duration"], 0.01, 0.1, settings["backend"], settings["threads"]
-        )
-    except (ValueError, TypeError, FileNotFoundError) as err:
-        raise SystemExit(f"wholebrain: {err}") from None
-    out = Path(settings["out"])
-    out.mkdir(parents=True, exist_ok=True)
-    what = "column" if model.connectome is None else f"{model.n_regions}-region brain"
-    print(
-        f"wholebrain: {settings['column']} {what}, condition {settings['condition']}, "
-        f"{settings['duration']:g} s on {settings['backend']} (seed {settings['seed']})",
-        flush=True,
+    model = _model(settings)
+    check_run_settings(settings["duration"], default_dt_ms(model), 1.0, settings["backend"],
+                       settings["threads"])  # fmt: skip
+    out = _out(settings)
+    what = "one column" if model.connectome is None else f"{model.n_regions}-region brain"
+    _say(
+        f"{settings['column']} {what}, condition {settings['condition']}, "
+        f"{settings['duration']:g} s on {settings['backend']} ({settings['threads']} threads, "
+        f"seed {settings['seed']})"
     )
     t0 = time.perf_counter()
-    res = wb.simulate(
-        model,
-        settings["duration"],
-        seed=settings["seed"],
-        backend=settings["backend"],
-        threads=settings["threads"],
-        progress=True,
-    )
+    extra = {}
+    if settings["checkpoint"]:
+        extra = {"checkpoint": settings["checkpoint"], "chunk": settings["chunk"]}
+    elif settings["chunk"] is not None:
+        raise UserError("--chunk is the interval between checkpoints; give --checkpoint too")
+    res = wb.simulate(model, settings["duration"], seed=settings["seed"],
+                      backend=settings["backend"], threads=settings["threads"], progress=True,
+                      build_dir=settings["build_dir"], **extra)  # fmt: skip
     written = [res.save(out / "result.npz"), *plot_column(res, out)]
+    figures = [(p.stem.replace("_", " "), p) for p in written[1:]]
     if model.connectome is not None:
-        written += _sensor_eeg(model, res, out)
+        eeg = _sensor_eeg(model, res, out)
+        written += eeg
+        figures += [(p.stem.replace("_", " "), p) for p in eeg if p.suffix == ".png"]
     rates = {k: round(float(v.mean()), 2) for k, v in res.rates().items()}
     (out / "settings.json").write_text(json.dumps(settings, indent=2))
-    print(f"wholebrain: done in {time.perf_counter() - t0:.0f} s; mean rates (Hz) {rates}")
-    print("wholebrain: wrote " + ", ".join(str(p) for p in written))
+    prov = {k: res.provenance.get(k) for k in ("wholebrain", "brian2", "timings")}
+    report = write_report(out / "report.html", f"wholebrain run: {what}",
+                          {**settings, "mean rates (Hz)": rates, **prov}, figures)  # fmt: skip
+    _say(f"done in {time.perf_counter() - t0:.0f} s; mean rates (Hz) {rates}")
+    _say("wrote " + ", ".join(str(p) for p in [*written, report]))
     return 0
 
 
@@ -160,7 +247,7 @@ def _sensor_eeg(model, res, out: Path) -> list[Path]:
     import wholebrain as wb
     from wholebrain import export
 
-    print("wholebrain: projecting to EEG sensors (default head model)", flush=True)
+    _say("projecting to EEG sensors (default head model)")
     fwd = wb.make_forward(model.connectome)
     raw = fwd.to_raw(res)
     paths = [export.export_raw(raw, out / "eeg_raw.fif", overwrite=True)]
@@ -170,23 +257,194 @@ def _sensor_eeg(model, res, out: Path) -> list[Path]:
     return paths
 
 
+# ---------------------------------------------------------------------------- fit
+def _target(spec: str | None):
+    """(raw, groups) of ``--eeg``."""
+    from wholebrain.analysis import groups_by_position, read_eeg
+
+    if not spec:
+        raise UserError("fit needs --eeg: an EEG file MNE reads, or purdon:awake|low|high")
+    if spec.startswith("purdon:"):
+        from wholebrain.recorded import load_purdon, purdon_groups
+
+        try:
+            raw = load_purdon(spec.split(":", 1)[1])
+        except FileNotFoundError as err:
+            raise UserError(str(err)) from None
+        return raw, purdon_groups(raw)
+    raw = read_eeg(spec)
+    raw.pick("eeg", exclude="bads")
+    try:
+        return raw, groups_by_position(raw.info)
+    except ValueError:
+        pass
+    raw.set_montage("standard_1005", match_case=False, on_missing="ignore", verbose=False)
+    try:
+        return raw, groups_by_position(raw.info)
+    except ValueError:
+        raise UserError(
+            f"{spec}: its channels have no positions and are not 10-05 names, so they cannot "
+            "be grouped into frontal/central/posterior; set a montage and save it as FIF"
+        ) from None
+
+
+def cmd_fit(settings: dict[str, Any]) -> int:
+    from wholebrain.fit import FitParameter, check_parameters, fit
+    from wholebrain.report import write_report
+
+    model = _model(settings)
+    if not settings["param"]:
+        raise UserError("fit needs at least one --param NAME=LOW:HIGH, e.g. propofol_level=0:1")
+    params = [FitParameter.parse(p) for p in settings["param"]]
+    check_parameters(model, params)
+    raw, groups = _target(settings["eeg"])
+    out = _out(settings)
+    history = settings["history"] or out / "fit_history.jsonl"
+    _say(
+        f"fitting {', '.join(p.name for p in params)} of the {model.n_regions}-region "
+        f"{settings['column']} brain to {settings['eeg']}: {settings['evaluations']} "
+        f"evaluations of {settings['duration']:g} s, {settings['workers']} at a time"
+    )
+    result = fit(
+        model, params, raw, target_groups=groups, duration=settings["duration"],
+        transient=settings["transient"], n_evaluations=settings["evaluations"],
+        seed=settings["seed"], history=history, scheduler=settings["scheduler"],
+        workers=settings["workers"], threads=settings["threads"],
+        build_dir=settings["build_dir"],
+    )  # fmt: skip
+    table = result.to_table()
+    print(table, flush=True)
+    summary = {"best": result.best, "best_value": result.best_value,
+               "best_features": result.best_features, "target": result.target,
+               "timings": result.timings}  # fmt: skip
+    (out / "fit.json").write_text(json.dumps(summary, indent=2))
+    (out / "settings.json").write_text(json.dumps(settings, indent=2, default=str))
+    figures = result.plot(out, raw)
+    from wholebrain import export
+
+    best_fif = export.export_raw(result.best_raw, out / "best_eeg_raw.fif", overwrite=True)
+    written = [out / "fit.json", Path(history), *figures, best_fif]
+    report = write_report(out / "report.html", "wholebrain fit", settings,
+                          [(p.stem.replace("_", " "), p) for p in figures],
+                          [("Best parameters and features", table)])  # fmt: skip
+    _say("wrote " + ", ".join(str(p) for p in [*written, report]))
+    return 0
+
+
+# ---------------------------------------------------------------------------- lesion
+def cmd_lesion(settings: dict[str, Any]) -> int:
+    from wholebrain.lesion import lesion_study
+    from wholebrain.report import write_report
+
+    model = _model(settings)
+    regions = settings["regions"] or None
+    if regions is not None:
+        model._check_labels("--regions", regions)
+    out = _out(settings)
+    n = model.n_regions if regions is None else len(regions)
+    _say(f"lesion study: {n} regions of the {model.n_regions}-region brain, "
+         f"{settings['duration']:g} s per run, {settings['workers']} at a time")  # fmt: skip
+    study = lesion_study(
+        model, regions, duration=settings["duration"], transient=settings["transient"],
+        seed=settings["seed"], scheduler=settings["scheduler"], workers=settings["workers"],
+        threads=settings["threads"], record=out / "lesion_runs.jsonl",
+        build_dir=settings["build_dir"],
+    )  # fmt: skip
+    table = study.to_table(top=20)
+    print(table, flush=True)
+    written = [study.to_csv(out / "lesion.csv"), *study.plot(out)]
+    (out / "settings.json").write_text(json.dumps(settings, indent=2, default=str))
+    report = write_report(out / "report.html", "wholebrain lesion study", settings,
+                          [(p.stem.replace("_", " "), p) for p in written[1:]],
+                          [("Largest effects", table)])  # fmt: skip
+    if study.failed:
+        _say(f"{len(study.failed)} runs failed: {study.failed}")
+    _say("wrote " + ", ".join(str(p) for p in [*written, out / "lesion_runs.jsonl", report]))
+    return 0
+
+
+# ---------------------------------------------------------------------------- export
+def cmd_export(source: str, target: str, overwrite: bool) -> int:
+    from wholebrain import export
+    from wholebrain.analysis import read_eeg
+
+    src = Path(source)
+    if not src.is_file():
+        raise UserError(f"{src} does not exist")
+    if src.suffix == ".npz":
+        raw = _raw_of_result(src)
+    else:
+        raw = read_eeg(src)
+    path = export.export_raw(raw, target, overwrite=overwrite)
+    _say(f"wrote {path} ({len(raw.ch_names)} channels, {raw.times[-1]:.3g} s, "
+         f"{raw.info['sfreq']:g} Hz)")  # fmt: skip
+    return 0
+
+
+def _raw_of_result(path: Path):
+    import wholebrain as wb
+
+    try:
+        res = wb.load_result(path)
+    except Exception as err:  # numpy/zipfile raise many kinds for a file that is not ours
+        raise UserError(f"{path} is not a wholebrain result ({type(err).__name__})") from None
+    name = res.provenance.get("coupling", {}).get("connectome")
+    if not name:
+        raise UserError(f"{path} holds uncoupled columns (no atlas): no sensor EEG to export")
+    try:
+        con = wb.load_connectome(name).subset(res.region_labels)
+    except ValueError as err:
+        raise UserError(f"cannot rebuild the atlas {name!r} of {path}: {err}") from None
+    _say(f"projecting {path} through the default head model of {name}")
+    return wb.make_forward(con).to_raw(res)
+
+
+# ---------------------------------------------------------------------------- info
 def cmd_info() -> int:
     import wholebrain as wb
-    from wholebrain.simulate import BACKENDS
+    from wholebrain.simulate import backend_status, cache_dir
 
+    print("column models:")
     for name in wb.columns.available():
         model = wb.columns.get(name)
-        print(f"column model {name}: conditions {', '.join(model.conditions)}")
-    print(f"backends: {', '.join(BACKENDS)}")
-    print(f"atlases: column, {', '.join(wb.list_atlases())} (or a connectome file)")
+        print(f"  {name}: conditions {', '.join(model.conditions)}")
+    print("backends:")
+    for name, why in backend_status().items():
+        print(f"  {name}: {'available' if why is None else 'not available: ' + why}")
+    print("atlases (or a connectome file, or 'column'):")
+    for name in wb.list_atlases():
+        try:
+            n = wb.load_connectome(name).n_regions
+            print(f"  {name}: {n} regions")
+        except Exception as err:  # an atlas whose data are missing: say so, keep listing
+            print(f"  {name}: not loadable here ({type(err).__name__}: {err})")
+    print(f"cache folder: {cache_dir()} (set WHOLEBRAIN_CACHE to move it)")
     return 0
+
+
+# ---------------------------------------------------------------------------- main
+COMMANDS: dict[str, Callable[[dict[str, Any]], int]] = {
+    "run": cmd_run,
+    "fit": cmd_fit,
+    "lesion": cmd_lesion,
+}
 
 
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
-    if args.command == "info":
-        return cmd_info()
-    return cmd_run(_settings(args))
+    try:
+        if args.command == "info":
+            return cmd_info()
+        if args.command == "export":
+            return cmd_export(args.source, args.target, args.overwrite)
+        return COMMANDS[args.command](_settings(args.command, args))
+    except (UserError, ValueError, TypeError, FileNotFoundError, ConnectionError) as err:
+        first = str(err).strip().splitlines()[0] if str(err).strip() else type(err).__name__
+        raise SystemExit(f"wholebrain: {first}") from None
+    except KeyboardInterrupt:
+        raise SystemExit(
+            "wholebrain: interrupted (a --checkpoint or --history run resumes)"
+        ) from None
 
 
 if __name__ == "__main__":

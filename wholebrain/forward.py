@@ -225,7 +225,8 @@ def standard_montage(name: str) -> mne.channels.DigMontage:
 
 
 def _tvb_mapping(labels: tuple[str, ...]) -> tuple[np.ndarray, tuple[str, ...]]:
-    """Region index per cortex vertex for a tvb atlas with these labels (any order)."""
+    """Region index per cortex vertex for a tvb atlas with these labels, or a subset of
+    them (any order); vertices of regions not in ``labels`` get -1."""
     import zipfile
 
     for n in (76, 192):
@@ -233,12 +234,13 @@ def _tvb_mapping(labels: tuple[str, ...]) -> tuple[np.ndarray, tuple[str, ...]]:
             member = next((m for m in z.namelist() if "centres" in m), None)
             lines = z.read(member).decode().split("\n") if member else []
         tvb_labels = tuple(line.split()[0] for line in lines if line.strip())
-        if set(tvb_labels) == set(labels):
+        if set(labels) <= set(tvb_labels):
             mapping = np.loadtxt(hm.tvb_data_dir() / "regionMapping" / f"regionMapping_16k_{n}.txt")
-            order = np.array([labels.index(lab) for lab in tvb_labels])
+            order = np.array([labels.index(lab) if lab in labels else -1 for lab in tvb_labels])
             return order[mapping.astype(int)], tvb_labels
     raise ValueError(
-        f"head='default' needs a tvb76 or tvb192 atlas (labels like {labels[:2]} are not); "
+        f"head='default' needs regions of the tvb76 or tvb192 atlas (labels like {labels[:2]} "
+        "are not); "
         "use head='sphere' for other atlases"
     )
 
@@ -399,7 +401,8 @@ def make_forward(
         vertex_region, _ = _tvb_mapping(labels)
         vgain, names, info = default_vertex_gain(ico, cache, verbose)
         onehot = np.zeros((vgain.shape[1], len(labels)))
-        onehot[np.arange(len(vertex_region)), vertex_region] = 1.0
+        inside = np.flatnonzero(vertex_region >= 0)  # vertices of the simulated regions
+        onehot[inside, vertex_region[inside]] = 1.0
         if combine == "mean":
             onehot /= np.maximum(onehot.sum(0), 1.0)
         return Forward(

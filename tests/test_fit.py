@@ -1,0 +1,174 @@
+"""Fitting: a hidden parameter is recovered, a killed fit resumes, failures are recorded."""
+
+from __future__ import annotations
+
+import json
+import shutil
+
+import numpy as np
+import pytest
+
+import wholebrain as wb
+from wholebrain import fit as wfit
+from wholebrain import parallel
+from wholebrain.fit import FitParameter, check_parameters, fit, model_changes
+from wholebrain.objective import FeatureSpec
+
+needs_cxx = pytest.mark.skipif(shutil.which("g++") is None, reason="needs a C++ compiler")
+LABELS = ["rA1", "rA2", "rV1", "lV1"]  # the small brain of test_compiled: same build
+DURATION, TRANSIENT, SEED, TRUTH = 5.0, 0.5, 3, 0.6
+# slow, delta and beta power move steadily with the propofol level of this small brain; theta
+# and alpha of four scale-0.2 columns mostly add run-to-run variability
+SPEC = FeatureSpec(bands=("slow", "delta", "beta"), alpha_peak=False, anteriorization=False)
+LEVEL = [FitParameter("propofol_level", 0.0, 1.0)]
+
+
+def small_brain() -> wb.BrainModel:
+    con = wb.load_connectome("tvb76").subset(LABELS)
+    return wb.BrainModel(con, global_coupling=2.0, overrides={"scale": 0.2})
+
+
+@pytest.fixture(scope="module")
+def forward():
+    return wb.make_forward(small_brain().connectome)
+
+
+@pytest.fixture(scope="module")
+def target(small_brain_build, forward):
+    """Sensor EEG of the small brain at the hidden propofol level."""
+    model = small_brain()
+    truth = model.replace(**model_changes(model, {"propofol_level": TRUTH}))
+    res = wb.simulate(truth, DURATION, seed=SEED, backend="cpp", build_dir=small_brain_build)
+    return forward.to_raw(res).crop(tmin=TRANSIENT)
+
+
+@pytest.fixture(scope="module")
+def recovered(small_brain_build, forward, target, tmp_path_factory):
+    history = tmp_path_factory.mktemp("fit") / "history.jsonl"
+    result = fit(small_brain(), LEVEL, target, features=SPEC, duration=DURATION,
+                 transient=TRANSIENT, n_evaluations=10, seed=SEED, history=history, workers=2,
+                 forward=forward, build_dir=small_brain_build, progress=False)  # fmt: skip
+    return result, history
+
+
+@needs_cxx
+def test_a_hidden_propofol_level_is_recovered_within_20_percent(recovered):
+    result, history = recovered
+    assert abs(result.best["propofol_level"] - TRUTH) <= 0.2 * TRUTH, result.to_table()
+    lines = history.read_text().splitlines()
+    assert len(lines) == 1 + 10  # the header and one line per evaluation
+    assert all(r["status"] == "ok" and np.isfinite(r["value"]) for r in result.history)
+    far = [r["value"] for r in result.history if abs(r["params"]["propofol_level"] - TRUTH) > 0.3]
+    assert far and min(far) > result.best_value  # the objective sees the parameter
+    assert result.best_raw is not None and result.timings["evaluations"] == 10
+
+
+@needs_cxx
+def test_a_killed_fit_resumes_and_ends_as_the_uninterrupted_one(
+    recovered, small_brain_build, forward, target, tmp_path
+):
+    """Cut the history after 6 evaluations and half a line (a kill while writing): the fit
+    started again runs only the 4 missing evaluations and gives the same history."""
+    result, history = recovered
+    lines = history.read_text().splitlines()
+    cut = tmp_path / "history.jsonl"
+    cut.write_text("\n".join(lines[:7]) + "\n" + lines[7][: len(lines[7]) // 2])
+    again = fit(small_brain(), LEVEL, target, features=SPEC, duration=DURATION,
+                transient=TRANSIENT, n_evaluations=10, seed=SEED, history=cut, workers=2,
+                forward=forward, build_dir=small_brain_build, progress=False)  # fmt: skip
+    assert again.timings["evaluations"] == 4
+    assert [r["params"] for r in again.history] == [r["params"] for r in result.history]
+    assert [r["value"] for r in again.history] == [r["value"] for r in result.history]
+    assert again.best == result.best
+
+
+@needs_cxx
+def test_the_history_of_another_fit_is_refused(recovered, target, forward):
+    _, history = recovered
+    other = [FitParameter("propofol_level", 0.0, 0.9)]
+    with pytest.raises(ValueError, match=r"another study \(it differs in \['parameters'\]\)"):
+        fit(small_brain(), other, target, features=SPEC, duration=DURATION,
+            transient=TRANSIENT, n_evaluations=10, seed=SEED, history=history,
+            forward=forward)  # fmt: skip
+
+
+@needs_cxx
+def test_a_nan_objective_is_skipped_and_recorded(
+    small_brain_build, forward, target, tmp_path, monkeypatch
+):
+    calls = []
+
+    def first_is_nan(model, want, spec=None):
+        calls.append(1)
+        return float("nan") if len(calls) == 1 else real(model, want, spec)
+
+    real = wfit.distance
+    monkeypatch.setattr(wfit, "distance", first_is_nan)
+    history = tmp_path / "h.jsonl"
+    result = fit(small_brain(), LEVEL, target, features=SPEC, duration=4.5, transient=0.5,
+                 n_evaluations=2, seed=SEED, history=history, workers=2, forward=forward,
+                 build_dir=small_brain_build, progress=False)  # fmt: skip
+    status = sorted(r["status"] for r in result.history)
+    assert status == ["nan", "ok"]
+    bad = next(r for r in result.history if r["status"] == "nan")
+    assert bad["value"] is None and "NaN" in bad["error"] and bad["features"]
+    assert result.best_value == next(r["value"] for r in result.history if r["status"] == "ok")
+    on_disk = [json.loads(x) for x in history.read_text().splitlines()[1:]]
+    assert sorted(r["status"] for r in on_disk) == ["nan", "ok"]
+
+
+@pytest.mark.parametrize(
+    "params, message",
+    [
+        ([FitParameter("g_h", 0.005, 0.4), FitParameter("g_h", 0.1, 0.2)], "given twice"),
+        ([FitParameter("g_kan", 0.0, 1.0)], "cannot fit 'g_kan'"),
+        ([FitParameter("scale", 0.1, 0.5)], "scale is a structural parameter"),
+        ([FitParameter("g_h", -0.1, 0.4)], "the low bounds .* give an invalid model: .*g_h"),
+        ([], "at least one FitParameter"),
+    ],
+)
+def test_bad_parameters_fail_before_anything_is_compiled(params, message):
+    with pytest.raises(ValueError, match=message):
+        check_parameters(small_brain(), params)
+
+
+@pytest.mark.parametrize(
+    "args, message",
+    [
+        (("x", 1.0, 0.5), "inverted or empty"),
+        (("x", 0.0, float("inf")), "must be finite"),
+        (("x", 0.0, 1.0, True), "log-scale parameter needs low > 0"),
+    ],
+)
+def test_bad_bounds_are_refused(args, message):
+    with pytest.raises(ValueError, match=message):
+        FitParameter(*args)
+
+
+def test_parameters_parse_from_the_command_line_form():
+    assert FitParameter.parse("g_h=0.005:0.4:log") == FitParameter("g_h", 0.005, 0.4, log=True)
+    assert FitParameter.parse(" propofol_level = 0:1") == FitParameter("propofol_level", 0, 1)
+    with pytest.raises(ValueError, match="NAME=LOW:HIGH"):
+        FitParameter.parse("g_h=0.1")
+
+
+def test_propofol_level_interpolates_between_wake_and_propofol():
+    model = small_brain()
+    wake = wb.columns.get("soplata2023").condition("wake")
+    prop = wb.columns.get("soplata2023").condition("propofol")
+    half = model.replace(**model_changes(model, {"propofol_level": 0.5})).column_params()[0]
+    assert half.gabaa_tau_mult == pytest.approx((wake.gabaa_tau_mult + prop.gabaa_tau_mult) / 2)
+    assert half.g_h == pytest.approx((wake.g_h + prop.g_h) / 2)
+    assert half.scale == 0.2  # the model's own overrides stay
+    both = model_changes(model, {"propofol_level": 0.5, "g_h": 0.3, "global_coupling": 4.0})
+    assert both["overrides"]["g_h"] == 0.3 and both["global_coupling"] == 4.0
+
+
+def test_a_dask_address_that_does_not_answer_fails_clearly_and_fast(monkeypatch):
+    import time
+
+    t0 = time.perf_counter()
+    with pytest.raises(ConnectionError, match="no Dask scheduler answered at 'tcp://127.0.0.1:9'"):
+        with parallel.dask_client("tcp://127.0.0.1:9", timeout_s=2.0):
+            pass
+    assert time.perf_counter() - t0 < 30
