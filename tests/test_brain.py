@@ -166,3 +166,15 @@ def test_runtime_and_cpp_agree_without_random_input(tmp_path):
     b = wb.simulate(model, 0.02, backend="cpp", build_dir=tmp_path, **kw)
     np.testing.assert_allclose(a.eeg_proxy, b.eeg_proxy, rtol=1e-6, atol=1e-9)
     assert b2.get_device().__class__.__name__ == "RuntimeDevice"  # device reset after a run
+
+
+@pytest.mark.parametrize("column", ["soplata2023", "lif_ei", "izhikevich_stp"])
+def test_senders_and_receivers_default_to_the_column_models_own(column):
+    con = wb.load_connectome("tvb76").subset(["rA1", "rA2"])
+    module = wb.columns.get(column).module
+    model = wb.BrainModel(con, column=column, condition="propofol")
+    assert model.senders == module.DEFAULT_SENDERS and model.receivers == module.DEFAULT_RECEIVERS
+    mine = wb.BrainModel(con, column=column, condition="propofol", receivers=("PY",))
+    assert mine.receivers == ("PY",) and mine.senders == module.DEFAULT_SENDERS
+    with pytest.raises(TypeError, match="tuple of population names"):
+        wb.BrainModel(con, column=column, condition="propofol", senders="PY")

@@ -47,8 +47,10 @@ class BrainModel:
         How weights are normalised before sampling sources.
     long_range_inputs : int
         Long-range synapses per receiving cell.
-    senders, receivers : tuple of str
-        Populations that send (spikes) and receive (AMPA-like conductance) long-range input.
+    senders, receivers : tuple of str, optional
+        Populations that send (spikes) and receive (AMPA-like conductance) long-range input;
+        default: the column model's ``DEFAULT_SENDERS`` / ``DEFAULT_RECEIVERS`` (pyramidal
+        spikes onto remote pyramidal and interneurons for every shipped model).
     g_long_range : float
         Conductance of one long-range synapse at gain 1 for a region of unit input, mS/cm^2.
     overrides : mapping
@@ -72,8 +74,8 @@ class BrainModel:
     velocity: float = 3.0
     normalization: str = "max"
     long_range_inputs: int = 20
-    senders: tuple[str, ...] = ("PY",)
-    receivers: tuple[str, ...] = ("PY", "IN")
+    senders: tuple[str, ...] | None = None
+    receivers: tuple[str, ...] | None = None
     g_long_range: float = G_LONG_RANGE
     overrides: Mapping[str, Any] = field(default_factory=dict)
     region_overrides: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
@@ -105,6 +107,12 @@ class BrainModel:
                 f"unknown normalization {self.normalization!r}; "
                 "use 'max', 'row_sum', 'in_degree' or 'none'"
             )
+        module = self.column_model.module
+        for name, default in (("senders", "DEFAULT_SENDERS"), ("receivers", "DEFAULT_RECEIVERS")):
+            if getattr(self, name) is None:
+                object.__setattr__(self, name, tuple(getattr(module, default)))
+            elif isinstance(getattr(self, name), str):
+                raise TypeError(f"{name} is a tuple of population names, e.g. ('PY',)")
         for name in ("labels", "senders", "receivers", "disconnected", "removed"):
             object.__setattr__(self, name, tuple(getattr(self, name)))
         object.__setattr__(self, "cut_edges", tuple(tuple(e) for e in self.cut_edges))

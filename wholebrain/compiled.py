@@ -31,8 +31,8 @@ connectivity rules), ``global_coupling``, ``g_long_range``, ``disconnected`` and
 ``cut_edges`` (their synapses get weight 0), the seed and the duration. What it may not: the
 regions (``removed``), the connectome, velocity, normalisation, inputs per cell,
 senders/receivers, dt and recording; those need a new :func:`compile_brain`. The long-range
-synapses are drawn once, with ``connectivity_seed``; each run's seed sets initial conditions
-and input.
+synapses (and the random local connectivity of the cheap column models) are drawn once, with
+``connectivity_seed``; each run's seed sets initial conditions, cell heterogeneity and input.
 """
 
 from __future__ import annotations
@@ -235,7 +235,7 @@ class CompiledBrain:
         b2.defaultclock.dt = dt_ms * b2.ms
         self._net = model.column_model.build(
             params,
-            seed=0,
+            seed=self.connectivity_seed,  # random local connectivity; runs reseed the rest
             record_dt_ms=record_dt_ms,
             record_states=record_states,
             record_cells=record_cells,
@@ -423,15 +423,17 @@ class CompiledBrain:
         params = model.column_params()
         values = self._net.values(params, seed, list(model.kept_indices))
         args: dict[str, Any] = {}
-        for pop, table in values.items():
-            group = self._net.groups[pop]
+        by_name = {getattr(obj, "name", None): obj for obj in self._net.objects}
+        for key, table in values.items():  # populations and (named) synapses
+            target = self._net.groups.get(key) or by_name[key]
             for name, value in table.items():
-                if name in group.variables:
-                    args[f"{group.name}.{name}"] = (group.variables[name], value)
+                if name in target.variables:
+                    args[f"{target.name}.{name}"] = (target.variables[name], value)
+        weight, factor = self._net.long_range_weight  # mS/cm^2 -> the variable's base unit
         for lr, syn in zip(self._long_range(model) or [], self._net.long_range_synapses,
                            strict=True):  # fmt: skip
             if syn is not None:
-                args[f"{syn.name}.w"] = (syn.variables["w"], lr.weight * 10.0)  # mS/cm2 -> S/m2
+                args[f"{syn.name}.{weight}"] = (syn.variables[weight], lr.weight * factor)
         static = self.project / "static_arrays"
         out = []
         for name, (var, value) in args.items():

@@ -3,6 +3,8 @@
 Every column model is a subpackage providing
 
 * ``STRUCTURAL``: the parameter names that change the network's structure (not per-region);
+* ``DEFAULT_DT_MS`` (integration step, ms) and ``DEFAULT_SENDERS`` / ``DEFAULT_RECEIVERS``
+  (populations that send and receive long-range input in a brain);
 * ``CONDITIONS`` (names of its parameter sets) and ``condition(name, **overrides) -> params``,
   a frozen dataclass with ``replace(**overrides)``, ``as_dict()`` and ``sizes`` (cells per
   column and population);
@@ -11,8 +13,9 @@ Every column model is a subpackage providing
   (see ``soplata2023.ColumnNetwork``) exposes ``n_regions``, ``sizes``, ``groups``,
   ``objects``, ``spike_monitors`` (key -> monitor; ``spike_sources`` maps keys that are not
   populations to the population they count), ``proxy_monitor`` recording ``eeg_<part>`` in
-  A/m^2 for each of ``proxy_parts`` (the EEG proxy is their sum), ``state_monitors`` and
-  ``synapse_counts``.
+  A/m^2 for each of ``proxy_parts`` (the EEG proxy is their sum), ``state_monitors``,
+  ``synapse_counts``, and for reruns of a compiled brain ``values`` (every value set from
+  the parameters and the seed), ``long_range_synapses`` and ``long_range_weight``.
 """
 
 from __future__ import annotations

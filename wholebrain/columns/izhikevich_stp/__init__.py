@@ -6,7 +6,8 @@ Markram et al. (1998), and independent Poisson drive. Same interface as ``soplat
 :func:`condition`, :func:`build_columns`, ``wb.BrainModel.single_column("izhikevich_stp")``.
 Populations are named 'PY' (excitatory) and 'IN' (inhibitory).
 
-The optional thalamic relay/reticular pair of the issue is not built yet.
+With ``n_tc``, ``n_trn`` > 0 (the ``alpha`` condition) a thalamic relay/reticular pair
+(populations 'TC', 'TRN') adds an alpha rhythm.
 """
 
 from . import equations
@@ -23,10 +24,15 @@ from .parameters import (
 #: integration step this model is meant to run at, ms (Izhikevich used 0.5-1 ms; 0.1 ms keeps
 #: the quadratic upstroke from overshooting the cut-off by more than a few mV)
 DEFAULT_DT_MS = 0.1
+#: long-range coupling of a brain: excitatory spikes onto remote excitatory and inhibitory cells
+DEFAULT_SENDERS = ("PY",)
+DEFAULT_RECEIVERS = ("PY", "IN")
 
 __all__ = [
     "CONDITIONS",
     "DEFAULT_DT_MS",
+    "DEFAULT_RECEIVERS",
+    "DEFAULT_SENDERS",
     "POPULATIONS",
     "PRESETS",
     "PROJECTIONS",

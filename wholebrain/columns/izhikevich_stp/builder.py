@@ -18,19 +18,20 @@ from typing import Any
 import brian2 as b2
 import numpy as np
 
-from ..lif_ei.common import (
+from .._common import (
+    apply_values,
     attach_outputs,
     bernoulli_pairs,
     check_structure,
     per_cell,
+    poisson_thresholds,
     region_streams,
-    set_poisson_rate,
 )
 from ..soplata2023 import ColumnNetwork
 from . import equations
-from .parameters import STRUCTURAL, IzhikevichStpParams
+from .parameters import PRESETS, STRUCTURAL, IzhikevichStpParams
 
-POPULATIONS = ("PY", "IN")
+POPULATIONS = ("PY", "IN", "TC", "TRN")
 #: (pre, post, suffix of the parameter names, receptor) of the local projections, draw order
 PROJECTIONS = (
     ("PY", "PY", "ee", "exc"),
@@ -38,6 +39,20 @@ PROJECTIONS = (
     ("IN", "PY", "ie", "inh"),
     ("IN", "IN", "ii", "inh"),
 )
+#: projections of the optional thalamic pair (static synapses), drawn after the cortical ones
+THALAMIC_PROJECTIONS = (
+    ("TC", "TRN", "tc_trn", "exc"),
+    ("TRN", "TC", "trn_tc", "inh"),
+    ("TRN", "TRN", "trn_trn", "inh"),
+    ("TC", "PY", "tc_py", "exc"),
+    ("TC", "IN", "tc_in", "exc"),
+    ("PY", "TC", "py_tc", "exc"),
+    ("PY", "TRN", "py_trn", "exc"),
+)
+#: recovery of a static synapse: full within one step, so every spike releases w
+_TAU_D_STATIC_MS = 1e-6
+#: Izhikevich (2003) parameter sets of the thalamic cells: (a, b, c mV, d mV)
+_THALAMIC_CELLS = {"TC": PRESETS["TC"], "TRN": PRESETS["LTS"]}
 #: stand-in for tau_f = 0 ("no facilitation"): u decays to 0 within any step, so u = U at
 #: every spike, without a division by zero in the analytic decay
 _TAU_F_NONE_MS = 1e-6
@@ -82,7 +97,7 @@ def build_columns(
     Notes
     -----
     The Poisson drive is tabulated for ``brian2.defaultclock.dt`` at build time (see
-    :func:`~wholebrain.columns.lif_ei.common.set_poisson_rate`): set dt before building,
+    :func:`~wholebrain.columns._common.poisson_thresholds`): set dt before building,
     as :func:`wholebrain.simulate` does.
 
     Returns
@@ -96,7 +111,7 @@ def build_columns(
         raise ValueError("need at least one column")
     check_structure(plist, STRUCTURAL)
     sizes = plist[0].sizes
-    present = [pop for pop in POPULATIONS if sizes[pop] > 0]
+    present = [pop for pop in POPULATIONS if sizes.get(pop, 0) > 0]
 
     groups: dict[str, b2.NeuronGroup] = {}
     for pop in present:
@@ -108,42 +123,29 @@ def build_columns(
             method="euler",
             name=pop,
         )
-    _set_constants(groups, plist, sizes)
+    for pop, g in groups.items():
+        g.region = np.repeat(np.arange(n_regions), sizes[pop])
+        g.cell = np.tile(np.arange(sizes[pop]), n_regions)
 
-    # ---- random draws: one stream per column, fixed order --------------------------
+    # ---- connectivity: one stream per column, after the per-cell draws (see _cell_values)
     streams = region_streams(seed, n_regions, stream_ids)
-    drawn: dict[tuple[str, str], list[np.ndarray]] = {}
     pairs: dict[tuple[str, str], list[tuple[np.ndarray, np.ndarray, int]]] = {}
     for r, (rng, p) in enumerate(zip(streams, plist, strict=True)):
-        for pop in POPULATIONS:
-            if pop in groups:
-                n = sizes[pop]
-                drawn.setdefault((pop, "r"), []).append(p.heterogeneity * rng.random(n))
-                drawn.setdefault((pop, "v"), []).append(-70.0 + 10.0 * rng.random(n))
-        for pre, post, name, _ in PROJECTIONS:
+        for pop in groups:
+            rng.random(sizes[pop])  # heterogeneity r
+            rng.random(sizes[pop])  # initial v
+        for pre, post, name, _ in PROJECTIONS + THALAMIC_PROJECTIONS:
             if pre in groups and post in groups:
                 prob = getattr(p, f"p_{name}")
                 i, j = bernoulli_pairs(rng, sizes[pre], sizes[post], prob, False)
                 pairs.setdefault((pre, post), []).append(
                     (i + r * sizes[pre], j + r * sizes[post], r)
                 )
-    for pop, g in groups.items():
-        r = np.concatenate(drawn[(pop, "r")])
-        if pop == "PY":  # regular spiking, drifting towards chattering as r -> 1
-            g.a, g.b = 0.02, 0.2
-            g.c = (-65.0 + 15.0 * r**2) * b2.mV
-            g.d = (8.0 - 6.0 * r**2) * b2.mV
-        else:  # fast spiking, drifting towards low-threshold spiking as r -> 1
-            g.a = 0.1 - 0.08 * r
-            g.b = 0.2 + 0.05 * r
-            g.c = -65.0 * b2.mV
-            g.d = 2.0 * b2.mV
-        g.v = np.concatenate(drawn[(pop, "v")]) * b2.mV
-        g.u = g.b[:] * g.v[:]
 
     objects: list[Any] = list(groups.values())
     counts: dict[str, int] = {}
-    for pre, post, name, receptor in PROJECTIONS:
+    synapses: dict[str, tuple[b2.Synapses, str, np.ndarray, bool]] = {}
+    for pre, post, name, receptor in PROJECTIONS + THALAMIC_PROJECTIONS:
         if (pre, post) not in pairs:
             continue
         chunks = pairs[(pre, post)]
@@ -155,15 +157,26 @@ def build_columns(
             continue
         syn = stp_synapses(groups[pre], groups[post], receptor, f"{pre}_{post}")
         syn.connect(i=i, j=j)
-        _set_stp(syn, plist, name, region, inhibitory=receptor == "inh")
+        synapses[syn.name] = (syn, name, region, receptor == "inh")
         objects.append(syn)
+
+    def values(plist_, seed_, stream_ids_=None):
+        out = _cell_values(plist_, sizes, list(groups), seed_, stream_ids_)
+        for key, (_, name, region, inhibitory) in synapses.items():
+            out[key] = _stp_values(plist_, name, region, inhibitory)
+        return out
+
+    apply_values({**groups, **{k: v[0] for k, v in synapses.items()}},
+                 values(plist, seed, stream_ids))  # fmt: skip
 
     for pop, g in groups.items():
         g.run_regularly(equations.POISSON, when="synapses", name=f"{pop}_poisson")
 
+    long_range_synapses: list[Any] = []
     for lr in long_range or []:
         counts[f"long_range_{lr.sender}_{lr.receiver}"] = lr.n_synapses
         if lr.n_synapses == 0:  # Brian2 cannot prepare a delayed pathway without synapses
+            long_range_synapses.append(None)
             continue
         pre_n, post_n = sizes[lr.sender], sizes[lr.receiver]
         syn = b2.Synapses(
@@ -177,6 +190,7 @@ def build_columns(
         syn.w_lr = lr.weight  # mS/cm^2 -> g for C_m = 1 uF/cm^2
         syn.delay = lr.delay_ms * b2.ms
         objects.append(syn)
+        long_range_synapses.append(syn)
 
     outputs, proxy, spikes, states = attach_outputs(
         groups,
@@ -199,6 +213,9 @@ def build_columns(
         synapse_counts=counts,
         proxy_parts=("ampa",),
         spike_sources={},
+        long_range_synapses=long_range_synapses,
+        values=values,
+        long_range_weight=("w_lr", 1.0),  # dimensionless g for C_m = 1 uF/cm^2
     )
 
 
@@ -222,51 +239,96 @@ def stp_synapses(source: b2.Group, target: b2.NeuronGroup, receptor: str, name: 
 def set_stp(syn: b2.Synapses, w: Any, u: Any, tau_d_ms: Any, tau_f_ms: Any) -> None:
     """Set the constants of connected STP synapses (scalars or per-synapse arrays) and rest
     them (u = 0, x = 1). ``tau_f_ms = 0`` means no facilitation."""
+    for name, value in stp_values(w, u, tau_d_ms, tau_f_ms).items():
+        setattr(syn, name, value)
+
+
+def stp_values(w: Any, u: Any, tau_d_ms: Any, tau_f_ms: Any) -> dict[str, Any]:
+    """The values :func:`set_stp` assigns, by variable name."""
     tau_f = np.where(np.asarray(tau_f_ms, dtype=float) > 0, tau_f_ms, _TAU_F_NONE_MS)
-    syn.w = w
-    syn.U = u
-    syn.tau_d = np.asarray(tau_d_ms, dtype=float) * b2.ms
-    syn.tau_f = tau_f * b2.ms
-    syn.u_syn = 0.0
-    syn.x_syn = 1.0
+    return {"w": w, "U": u, "tau_d": np.asarray(tau_d_ms, dtype=float) * b2.ms,
+            "tau_f": tau_f * b2.ms, "u_syn": 0.0, "x_syn": 1.0}  # fmt: skip
 
 
-def _set_stp(syn, plist, name: str, region: np.ndarray, inhibitory: bool) -> None:
+def _stp_values(plist, name: str, region: np.ndarray, inhibitory: bool) -> dict[str, Any]:
+    """Per-synapse STP values of projection ``name`` (synapse ``k`` in column ``region[k]``)."""
+
     def per_syn(fn):
         return np.array([fn(p) for p in plist], dtype=float)[region]
 
-    mult = (lambda p: p.gabaa_cond_mult) if inhibitory else (lambda p: 1.0)
-    set_stp(
-        syn,
-        w=per_syn(lambda p: getattr(p, f"w_{name}") * mult(p)),
-        u=per_syn(lambda p: getattr(p, f"u_{name}")),
-        tau_d_ms=per_syn(lambda p: getattr(p, f"tau_d_{name}_ms")),
-        tau_f_ms=per_syn(lambda p: getattr(p, f"tau_f_{name}_ms")),
-    )
+    # propofol multiplies GABA_A weights; TRN->TC stands for GABA_B and is left alone
+    gabaa = inhibitory and name != "trn_tc"
+    mult = (lambda p: p.gabaa_cond_mult) if gabaa else (lambda p: 1.0)
+    n = region.size
+    w = per_syn(lambda p: getattr(p, f"w_{name}") * mult(p))
+    if "_" in name:  # a thalamic projection: static synapse, full release at every spike
+        v = stp_values(w=w, u=np.ones(n), tau_d_ms=np.full(n, _TAU_D_STATIC_MS),
+                       tau_f_ms=np.zeros(n))  # fmt: skip
+    else:
+        v = stp_values(
+            w=w,
+            u=per_syn(lambda p: getattr(p, f"u_{name}")),
+            tau_d_ms=per_syn(lambda p: getattr(p, f"tau_d_{name}_ms")),
+            tau_f_ms=per_syn(lambda p: getattr(p, f"tau_f_{name}_ms")),
+        )
+    v["u_syn"], v["x_syn"] = np.zeros(n), np.ones(n)  # per synapse: run arguments need arrays
+    return v
 
 
-def _set_constants(
-    groups: dict[str, b2.NeuronGroup], plist: list[IzhikevichStpParams], sizes: dict[str, int]
-) -> None:
-    """Per-cell constants from each column's parameters, in Brian2 units."""
-    for pop, g in groups.items():
+#: per population: constant input and Poisson rate parameters, inhibitory decay (ms)
+_CELL_PARAMS = {
+    "PY": ("i_app_exc", "ext_rate_exc_hz", lambda p: p.tau_inh_ms * p.gabaa_tau_mult),
+    "IN": ("i_app_inh", "ext_rate_inh_hz", lambda p: p.tau_inh_ms * p.gabaa_tau_mult),
+    "TC": ("i_app_tc", "ext_rate_tc_hz", lambda p: p.tau_inh_tc_ms),
+    "TRN": ("i_app_trn", "ext_rate_trn_hz", lambda p: p.tau_inh_ms * p.gabaa_tau_mult),
+}
+
+
+def _cell_values(
+    plist: list[IzhikevichStpParams],
+    sizes: dict[str, int],
+    present: list[str],
+    seed: int,
+    stream_ids: list[int] | None,
+) -> dict[str, dict[str, Any]]:
+    """Every per-cell value set from the parameters and the seed (``ColumnNetwork.values``):
+    constants, Poisson thresholds, and from each column's stream, for each population in
+    turn, the heterogeneity ``r`` and the initial potential."""
+    streams = region_streams(seed, len(plist), stream_ids)
+    drawn: dict[tuple[str, str], list[np.ndarray]] = {}
+    for rng, p in zip(streams, plist, strict=True):
+        for pop in present:
+            n = sizes[pop]
+            drawn.setdefault((pop, "r"), []).append(p.heterogeneity * rng.random(n))
+            drawn.setdefault((pop, "v"), []).append(-70.0 + 10.0 * rng.random(n))
+    out: dict[str, dict[str, Any]] = {}
+    for pop in present:
         n = sizes[pop]
-        g.region = np.repeat(np.arange(len(plist)), n)
-        g.cell = np.tile(np.arange(n), len(plist))
 
         def cell(fn, unit=1.0, n=n):
             return per_cell(plist, n, fn) * unit
 
-        g.v_peak = cell(lambda p: p.v_peak_mv, b2.mV)
-        g.e_exc = cell(lambda p: p.e_exc_mv, b2.mV)
-        g.e_inh = cell(lambda p: p.e_inh_mv, b2.mV)
-        g.tau_e = cell(lambda p: p.tau_exc_ms, b2.ms)
-        g.tau_i = cell(lambda p: p.tau_inh_ms * p.gabaa_tau_mult, b2.ms)
-        g.c_m = cell(lambda p: p.c_m_uf_cm2, b2.ufarad / b2.cm**2)
-        g.w_x = cell(lambda p: p.w_ext)
-        if pop == "PY":
-            g.i_app = cell(lambda p: p.i_app_exc, b2.mV)
-            set_poisson_rate(g, per_cell(plist, n, lambda p: p.ext_rate_exc_hz))
-        else:
-            g.i_app = cell(lambda p: p.i_app_inh, b2.mV)
-            set_poisson_rate(g, per_cell(plist, n, lambda p: p.ext_rate_inh_hz))
+        i_app, rate, tau_i = _CELL_PARAMS[pop]
+        r = np.concatenate(drawn[(pop, "r")])
+        v = np.concatenate(drawn[(pop, "v")])
+        if pop == "PY":  # regular spiking, drifting towards chattering as r -> 1
+            a, b = np.full(r.size, 0.02), np.full(r.size, 0.2)
+            c, d = -65.0 + 15.0 * r**2, 8.0 - 6.0 * r**2
+        elif pop == "IN":  # fast spiking, drifting towards low-threshold spiking as r -> 1
+            a, b = 0.1 - 0.08 * r, 0.2 + 0.05 * r
+            c, d = np.full(r.size, -65.0), np.full(r.size, 2.0)
+        else:  # thalamic cells: the published sets, no heterogeneity
+            a, b, c, d = (np.full(r.size, x) for x in _THALAMIC_CELLS[pop])
+        out[pop] = {
+            "a": a, "b": b, "c": c * b2.mV, "d": d * b2.mV, "v": v * b2.mV, "u": b * v * b2.mV,
+            "v_peak": cell(lambda p: p.v_peak_mv, b2.mV),
+            "e_exc": cell(lambda p: p.e_exc_mv, b2.mV),
+            "e_inh": cell(lambda p: p.e_inh_mv, b2.mV),
+            "tau_e": cell(lambda p: p.tau_exc_ms, b2.ms),
+            "tau_i": cell(tau_i, b2.ms),
+            "c_m": cell(lambda p: p.c_m_uf_cm2, b2.ufarad / b2.cm**2),
+            "w_x": cell(lambda p: p.w_ext),
+            "i_app": cell(lambda p, k=i_app: getattr(p, k), b2.mV),
+            **poisson_thresholds(per_cell(plist, n, lambda p, k=rate: getattr(p, k))),
+        }  # fmt: skip
+    return out

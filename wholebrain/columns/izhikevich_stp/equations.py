@@ -19,7 +19,7 @@ spike to this one before the ``on_pre`` statements run (as in its STP examples).
 
 from __future__ import annotations
 
-from ..lif_ei.common import POISSON_EQUATIONS, poisson_drive
+from .._common import POISSON_EQUATIONS, poisson_drive
 
 NEURON = (
     POISSON_EQUATIONS

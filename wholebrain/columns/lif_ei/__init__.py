@@ -18,10 +18,15 @@ from .parameters import CONDITIONS, STRUCTURAL, LifEiParams, condition, describe
 
 #: integration step this model is meant to run at, ms
 DEFAULT_DT_MS = 0.1
+#: long-range coupling of a brain: excitatory spikes onto remote excitatory and inhibitory cells
+DEFAULT_SENDERS = ("PY",)
+DEFAULT_RECEIVERS = ("PY", "IN")
 
 __all__ = [
     "CONDITIONS",
     "DEFAULT_DT_MS",
+    "DEFAULT_RECEIVERS",
+    "DEFAULT_SENDERS",
     "POPULATIONS",
     "PROJECTIONS",
     "STRUCTURAL",

@@ -19,16 +19,17 @@ from typing import Any
 import brian2 as b2
 import numpy as np
 
-from ..soplata2023 import ColumnNetwork
-from . import equations
-from .common import (
+from .._common import (
+    apply_values,
     attach_outputs,
     bernoulli_pairs,
     check_structure,
     per_cell,
+    poisson_thresholds,
     region_streams,
-    set_poisson_rate,
 )
+from ..soplata2023 import ColumnNetwork
+from . import equations
 from .parameters import STRUCTURAL, LifEiParams
 
 POPULATIONS = ("PY", "IN")
@@ -81,7 +82,7 @@ def build_columns(
     Notes
     -----
     The Poisson drive is tabulated for ``brian2.defaultclock.dt`` at build time (see
-    :func:`~wholebrain.columns.lif_ei.common.set_poisson_rate`): set dt before building,
+    :func:`~wholebrain.columns._common.poisson_thresholds`): set dt before building,
     as :func:`wholebrain.simulate` does.
 
     Returns
@@ -110,23 +111,25 @@ def build_columns(
             method="euler",
             name=pop,
         )
-    _set_constants(groups, plist, sizes, noise)
+    for pop, g in groups.items():
+        g.region = np.repeat(np.arange(n_regions), sizes[pop])
+        g.cell = np.tile(np.arange(sizes[pop]), n_regions)
 
-    # ---- random draws: one stream per column, fixed order --------------------------
+    def values(plist_, seed_, stream_ids_=None):
+        return _values(plist_, sizes, list(groups), noise, seed_, stream_ids_)
+
+    apply_values(groups, values(plist, seed, stream_ids))
+
+    # ---- connectivity: one stream per column, after the initial potentials -------------
     streams = region_streams(seed, n_regions, stream_ids)
-    v0: dict[str, list[np.ndarray]] = {pop: [] for pop in present}
     pairs: dict[tuple[str, str], list[tuple[np.ndarray, np.ndarray]]] = {}
     for r, (rng, p) in enumerate(zip(streams, plist, strict=True)):
-        for pop in POPULATIONS:  # absent populations draw nothing
-            if pop in groups:
-                # uniform between reset and threshold: no cell starts above threshold
-                v0[pop].append(p.v_reset_mv + (p.v_th_mv - p.v_reset_mv) * rng.random(sizes[pop]))
+        for pop in groups:  # skip the draws of the initial potentials (see _values)
+            rng.random(sizes[pop])
         for pre, post, prob, _ in PROJECTIONS:
             if pre in groups and post in groups:
                 i, j = bernoulli_pairs(rng, sizes[pre], sizes[post], getattr(p, prob), False)
                 pairs.setdefault((pre, post), []).append((i + r * sizes[pre], j + r * sizes[post]))
-    for pop, chunks in v0.items():
-        groups[pop].v = np.concatenate(chunks) * b2.mV
 
     objects: list[Any] = list(groups.values())
     counts: dict[str, int] = {}
@@ -153,9 +156,11 @@ def build_columns(
     for pop, g in groups.items():
         g.run_regularly(equations.POISSON, when="synapses", name=f"{pop}_poisson")
 
+    long_range_synapses: list[Any] = []
     for lr in long_range or []:
         counts[f"long_range_{lr.sender}_{lr.receiver}"] = lr.n_synapses
         if lr.n_synapses == 0:  # Brian2 cannot prepare a delayed pathway without synapses
+            long_range_synapses.append(None)
             continue
         pre_n, post_n = sizes[lr.sender], sizes[lr.receiver]
         syn = b2.Synapses(
@@ -169,6 +174,7 @@ def build_columns(
         syn.w_lr = lr.weight * b2.msiemens / b2.cm**2
         syn.delay = lr.delay_ms * b2.ms
         objects.append(syn)
+        long_range_synapses.append(syn)
 
     outputs, proxy, spikes, states = attach_outputs(
         groups,
@@ -191,42 +197,67 @@ def build_columns(
         synapse_counts=counts,
         proxy_parts=("ampa",),
         spike_sources={},
+        long_range_synapses=long_range_synapses,
+        values=values,
+        long_range_weight=("w_lr", 10.0),  # siemens/meter**2
     )
 
 
-def _set_constants(
-    groups: dict[str, b2.NeuronGroup], plist: list[LifEiParams], sizes: dict[str, int], noise: bool
-) -> None:
-    """Per-cell constants from each column's parameters, in Brian2 units."""
+def _values(
+    plist: list[LifEiParams],
+    sizes: dict[str, int],
+    present: list[str],
+    noise: bool,
+    seed: int,
+    stream_ids: list[int] | None,
+) -> dict[str, dict[str, Any]]:
+    """Every per-cell value set from the parameters and the seed (``ColumnNetwork.values``):
+    constants in Brian2 units, Poisson thresholds, and initial potentials drawn first from
+    each column's stream (uniform between reset and threshold)."""
+    if not noise and any(p.noise_mv > 0 for p in plist):
+        raise ValueError(
+            "noise_mv > 0 adds a noise term to the equations: build (compile) the network with "
+            "noise_mv > 0 to run it with noise"
+        )
     e = equations.E_ALPHA
-    for pop, g in groups.items():
+    streams = region_streams(seed, len(plist), stream_ids)
+    v0: dict[str, list[np.ndarray]] = {pop: [] for pop in present}
+    for rng, p in zip(streams, plist, strict=True):
+        for pop in present:
+            v0[pop].append(p.v_reset_mv + (p.v_th_mv - p.v_reset_mv) * rng.random(sizes[pop]))
+    out: dict[str, dict[str, Any]] = {}
+    for pop in present:
         n = sizes[pop]
-        g.region = np.repeat(np.arange(len(plist)), n)
-        g.cell = np.tile(np.arange(n), len(plist))
 
         def cell(fn, unit, n=n):
             return per_cell(plist, n, fn) * unit
 
-        g.c_m = cell(lambda p: p.c_m_pf, b2.pF)
-        g.g_leak = cell(lambda p: p.g_leak_ns, b2.nS)
-        g.e_leak = cell(lambda p: p.e_leak_mv, b2.mV)
-        g.v_th = cell(lambda p: p.v_th_mv, b2.mV)
-        g.v_reset = cell(lambda p: p.v_reset_mv, b2.mV)
-        g.t_ref = cell(lambda p: p.t_ref_ms, b2.ms)
-        g.i_app = cell(lambda p: p.i_app_pa, b2.pA)
-        g.e_exc = cell(lambda p: p.e_exc_mv, b2.mV)
-        g.e_inh = cell(lambda p: p.e_inh_mv, b2.mV)
-        g.tau_e = cell(lambda p: p.tau_exc_ms, b2.ms)
-        g.tau_i = cell(lambda p: p.tau_inh_ms * p.gabaa_tau_mult, b2.ms)
-        g.area = cell(lambda p: p.area_um2, b2.um**2)
-        g.w_x = cell(lambda p: e * p.w_ext_ns, b2.nS)
-        if pop == "PY":
-            g.w_e = cell(lambda p: e * p.w_ee_ns, b2.nS)
-            g.w_i = cell(lambda p: e * p.w_ie_ns * p.gabaa_cond_mult, b2.nS)
-            set_poisson_rate(g, per_cell(plist, n, lambda p: p.ext_rate_exc_hz))
-        else:
-            g.w_e = cell(lambda p: e * p.w_ei_ns, b2.nS)
-            g.w_i = cell(lambda p: e * p.w_ii_ns * p.gabaa_cond_mult, b2.nS)
-            set_poisson_rate(g, per_cell(plist, n, lambda p: p.ext_rate_inh_hz))
+        # excitatory cells: E->E, I->E weights and their own drive; inhibitory: E->I, I->I
+        w_e, w_i, rate = (
+            ("w_ee_ns", "w_ie_ns", "ext_rate_exc_hz")
+            if pop == "PY"
+            else ("w_ei_ns", "w_ii_ns", "ext_rate_inh_hz")
+        )
+        values = {
+            "c_m": cell(lambda p: p.c_m_pf, b2.pF),
+            "g_leak": cell(lambda p: p.g_leak_ns, b2.nS),
+            "e_leak": cell(lambda p: p.e_leak_mv, b2.mV),
+            "v_th": cell(lambda p: p.v_th_mv, b2.mV),
+            "v_reset": cell(lambda p: p.v_reset_mv, b2.mV),
+            "t_ref": cell(lambda p: p.t_ref_ms, b2.ms),
+            "i_app": cell(lambda p: p.i_app_pa, b2.pA),
+            "e_exc": cell(lambda p: p.e_exc_mv, b2.mV),
+            "e_inh": cell(lambda p: p.e_inh_mv, b2.mV),
+            "tau_e": cell(lambda p: p.tau_exc_ms, b2.ms),
+            "tau_i": cell(lambda p: p.tau_inh_ms * p.gabaa_tau_mult, b2.ms),
+            "area": cell(lambda p: p.area_um2, b2.um**2),
+            "w_x": cell(lambda p: e * p.w_ext_ns, b2.nS),
+            "w_e": cell(lambda p, w=w_e: e * getattr(p, w), b2.nS),
+            "w_i": cell(lambda p, w=w_i: e * getattr(p, w) * p.gabaa_cond_mult, b2.nS),
+            **poisson_thresholds(per_cell(plist, n, lambda p, r=rate: getattr(p, r))),
+            "v": np.concatenate(v0[pop]) * b2.mV,
+        }
         if noise:
-            g.sigma = cell(lambda p: p.noise_mv, b2.mV)
+            values["sigma"] = cell(lambda p: p.noise_mv, b2.mV)
+        out[pop] = values
+    return out

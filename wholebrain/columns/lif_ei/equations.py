@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import math
 
-from .common import POISSON_EQUATIONS, poisson_drive
+from .._common import POISSON_EQUATIONS, poisson_drive
 
 #: factor that makes an alpha-function conductance peak at the synaptic weight
 E_ALPHA = math.e

@@ -22,8 +22,8 @@ import dataclasses
 from dataclasses import dataclass
 from typing import Any
 
-from .common import coerce, lookup, param, validate
-from .common import describe as _describe
+from .._common import coerce, lookup, param, validate
+from .._common import describe as _describe
 
 MODEL = "lif_ei"
 

@@ -18,8 +18,17 @@ from .parameters import (
     table2,
 )
 
+#: integration step of the paper (forward Euler), ms
+DEFAULT_DT_MS = 0.01
+#: long-range coupling of a brain: pyramidal spikes onto remote pyramidal cells and interneurons
+DEFAULT_SENDERS = ("PY",)
+DEFAULT_RECEIVERS = ("PY", "IN")
+
 __all__ = [
     "CONDITIONS",
+    "DEFAULT_DT_MS",
+    "DEFAULT_RECEIVERS",
+    "DEFAULT_SENDERS",
     "POPULATIONS",
     "STRUCTURAL",
     "TABLE1_DOSES",

@@ -63,9 +63,13 @@ class ColumnNetwork:
     spike_sources: dict[str, str] = field(default_factory=lambda: {"PYdr": "PY"})
     #: the Synapses object of each long-range projection (None where it had no synapses)
     long_range_synapses: list[Any] = field(default_factory=list)
-    #: ``values(params_list, seed, stream_ids)`` -> every per-cell value set at build time
-    #: ({population: {variable: quantity array}}), for reruns of a compiled network
+    #: ``values(params_list, seed, stream_ids)`` -> every value set at build time from the
+    #: parameters and the seed ({population or synapse name: {variable: array}}), for
+    #: reruns of a compiled network
     values: Any = None
+    #: (variable of a long-range synapse holding its weight, factor from mS/cm^2 to the
+    #: variable's value in its base unit)
+    long_range_weight: tuple[str, float] = ("w", 10.0)
 
 
 def _check_structure(params: list[Soplata2023Params]) -> None:

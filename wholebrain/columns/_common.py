@@ -191,14 +191,20 @@ def poisson_drive(target: str, weight: str) -> str:
     return f"u_draw = rand()\n{target} += {weight}*({terms})"
 
 
-def set_poisson_rate(group: b2.NeuronGroup, rate_hz: np.ndarray) -> None:
-    """Per-cell thresholds of :func:`poisson_drive` for ``rate_hz`` at the step now in force
-    (``defaultclock.dt``; :func:`wholebrain.simulate` sets it before building)."""
+def poisson_thresholds(rate_hz: np.ndarray) -> dict[str, np.ndarray]:
+    """Per-cell thresholds ``q_ext<k>`` of :func:`poisson_drive` for ``rate_hz`` at the step
+    now in force (``defaultclock.dt``; :func:`wholebrain.simulate` sets it before building)."""
     from scipy.stats import poisson
 
     lam = np.asarray(rate_hz, dtype=float) * float(b2.defaultclock.dt / b2.second)
-    for k in range(1, POISSON_TERMS + 1):
-        setattr(group, f"q_ext{k}", poisson.sf(k - 1, lam))  # P(N >= k)
+    return {f"q_ext{k}": poisson.sf(k - 1, lam) for k in range(1, POISSON_TERMS + 1)}
+
+
+def apply_values(objects: dict[str, Any], values: dict[str, dict[str, Any]]) -> None:
+    """Assign ``{object name: {variable: value}}`` (see ``ColumnNetwork.values``)."""
+    for key, table in values.items():
+        for name, value in table.items():
+            setattr(objects[key], name, value)
 
 
 # ---------------------------------------------------------------------------------------
