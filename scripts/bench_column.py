@@ -1,4 +1,4 @@
-"""Benchmark the soplata2023 column: compile time, run time per simulated second, peak memory.
+"""Benchmark column models: compile time, run time per simulated second, peak memory.
 
 Each configuration runs in a fresh subprocess (clean Brian2 state, clean C++ project folder,
 its own peak-memory count) for 1 column and for N columns built together, on the runtime
@@ -7,6 +7,10 @@ its own peak-memory count) for 1 column and for N columns built together, on the
     python scripts/bench_column.py                 # human table
     python scripts/bench_column.py --json          # one JSON object per configuration
     python scripts/bench_column.py --columns 1 8 --backends cpp --sim 2
+    python scripts/bench_column.py --models lif_ei izhikevich_stp --columns 1 8 76
+
+Each model runs at its own integration step (soplata2023 0.01 ms, the cheap models 0.1 ms)
+unless ``--dt`` is given.
 
 Targets (issue): <= 7.5 s of run time per simulated second for one full-size column on one
 thread, <= 60 s compile, and 8 columns costing <= 8x one column.
@@ -21,19 +25,24 @@ import tempfile
 import benchlib
 
 
-def one(model: str, n: int, backend: str, threads: int, sim_s: float, condition: str) -> dict:
+def one(model: str, n: int, backend: str, threads: int, sim_s: float, condition: str,
+        dt_ms: float | None) -> dict:  # fmt: skip
     """Run one configuration in this process and return its measurements."""
     import wholebrain as wb
 
     brain = wb.BrainModel.independent(n, model, condition)
     with tempfile.TemporaryDirectory(prefix="wb_bench_") as build:
-        row = benchlib.measure(brain, sim_s, backend, threads, build if backend == "cpp" else None)
+        row = benchlib.measure(brain, sim_s, backend, threads, build if backend == "cpp" else None,
+                               dt_ms)  # fmt: skip
     return {**row, "condition": condition}
 
 
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--model", default="soplata2023")
+    ap.add_argument("--models", "--model", nargs="+", default=["soplata2023"],
+                    help="column models: soplata2023 lif_ei izhikevich_stp")  # fmt: skip
+    ap.add_argument("--dt", type=float, default=None,
+                    help="integration step, ms (default: each model's own)")  # fmt: skip
     ap.add_argument("--condition", default="propofol")
     ap.add_argument("--columns", type=int, nargs="+", default=[1, 8])
     ap.add_argument("--backends", nargs="+", default=["cpp", "runtime"])
@@ -50,17 +59,20 @@ def main(argv: list[str] | None = None) -> int:
     args = ap.parse_args(argv)
     if args.one:
         model, n, backend, threads, sim_s = args.one
-        print(json.dumps(one(model, int(n), backend, int(threads), float(sim_s), args.condition)))
+        print(json.dumps(one(model, int(n), backend, int(threads), float(sim_s), args.condition,
+                             args.dt)))  # fmt: skip
         return 0
     rows = []
-    for backend in args.backends:
-        for n in args.columns:
-            sim_s = args.sim if backend == "cpp" else args.sim_runtime
-            config = [args.model, str(n), backend, str(args.threads), str(sim_s)]
-            row = benchlib.run_config(__file__, config, ("--condition", args.condition))
-            rows.append(row)
-            if args.json:
-                print(json.dumps(row), flush=True)
+    options = ("--condition", args.condition, *(["--dt", str(args.dt)] if args.dt else []))
+    for model in args.models:
+        for backend in args.backends:
+            for n in args.columns:
+                sim_s = args.sim if backend == "cpp" else args.sim_runtime
+                config = [model, str(n), backend, str(args.threads), str(sim_s)]
+                row = benchlib.run_config(__file__, config, options)
+                rows.append(row)
+                if args.json:
+                    print(json.dumps(row), flush=True)
     if not args.json:
         benchlib.print_table(rows)
     return 0

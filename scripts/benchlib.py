@@ -20,12 +20,17 @@ def peak_rss_mb() -> float:
     return max(own, children) / 1024
 
 
-def measure(model, sim_s: float, backend: str, threads: int, build_dir: str | None) -> dict:
-    """Simulate ``model`` and return the standard measurements."""
+def measure(
+    model, sim_s: float, backend: str, threads: int, build_dir: str | None,
+    dt_ms: float | None = None,
+) -> dict:  # fmt: skip
+    """Simulate ``model`` (at its column model's own step unless ``dt_ms``) and return the
+    standard measurements."""
     import wholebrain as wb
 
     t0 = time.perf_counter()
-    res = wb.simulate(model, sim_s, seed=1, backend=backend, threads=threads, build_dir=build_dir)
+    res = wb.simulate(model, sim_s, seed=1, backend=backend, threads=threads, build_dir=build_dir,
+                      dt_ms=dt_ms)  # fmt: skip
     total = time.perf_counter() - t0
     timings = res.provenance["timings"]
     if backend == "runtime":  # code generation happens inside the run; no separate compile
@@ -37,6 +42,7 @@ def measure(model, sim_s: float, backend: str, threads: int, build_dir: str | No
         "n_regions": model.n_regions,
         "backend": backend,
         "threads": threads,
+        "dt_ms": res.dt_ms,
         "sim_s": sim_s,
         "compile_s": round(compile_s, 2),
         "run_s": round(run_s, 3),
@@ -44,6 +50,7 @@ def measure(model, sim_s: float, backend: str, threads: int, build_dir: str | No
         "peak_rss_mb": round(peak_rss_mb(), 1),
         "cells": model.n_regions * sum(res.sizes.values()),
         "synapses": int(sum(res.provenance["synapses"].values())),
+        "rate_PY_hz": round(float(res.rates()["PY"].mean()), 2),
         "total_s": round(total, 2),
     }
 
@@ -60,7 +67,7 @@ def run_config(script: str, one: list[str], options: tuple[str, ...] = ()) -> di
 
 def print_table(rows: list[dict[str, Any]], extra: tuple[str, ...] = ()) -> None:
     """Human-readable table of measured configurations."""
-    cols = ["model", "n_regions", "backend", "threads", "sim_s", "compile_s", "run_s",
+    cols = ["model", "n_regions", "backend", "threads", "dt_ms", "sim_s", "compile_s", "run_s",
             "run_s_per_sim_s", "per_region", "peak_rss_mb", *extra]  # fmt: skip
     print("  ".join(f"{c:>15}" for c in cols))
     for r in rows:

@@ -171,6 +171,11 @@ def _channel_alpha_db(raw: Any, window_s: float) -> np.ndarray:
     return to_db(p["a"]) - to_db(p["t"])
 
 
+def _lesion(model: BrainModel, run: str) -> dict[str, Any]:
+    """The run fields of the intact brain or of disconnecting region ``run``."""
+    return {} if run == INTACT else {"disconnected": (*model.disconnected, run)}
+
+
 def lesion_study(
     model: BrainModel,
     regions: Sequence[str] | None = None,
@@ -248,41 +253,39 @@ def lesion_study(
     runs = [INTACT, *regions]
     t_start = time.perf_counter()
     ran: list[float] = []
-    with dask_client(scheduler, workers) as client:
-        brain = compiled.compile_brain(model, duration_s, threads=threads, build_dir=build_dir,
-                                       connectivity_seed=seed, lesions_as_zero=True)  # fmt: skip
-        todo = [r for r in runs if r not in journal.records]
-        specs = [
-            brain.prepare(
-                seed, **({} if r == INTACT else {"disconnected": (*model.disconnected, r)})
-            )
-            for r in todo
-        ]
 
-        def finished(i, result, run_s, error):
-            run = todo[i]
-            rec: dict[str, Any] = {"run": run, "run_s": run_s, "error": None}
-            if error is not None:
-                rec["error"] = f"{type(error).__name__}: {error}"[:2000]
-            elif not np.isfinite(result.eeg_proxy).all():
-                rec["error"] = "the simulation diverged (NaN in the EEG proxy)"
-            else:
-                raw = forward.to_raw(result).crop(tmin=transient_s)
-                feats = summary_features(raw, groups, spec)
-                keep = [k for k, lab in enumerate(labels) if lab != run]
-                n0 = int(round(transient_s * result.proxy_sfreq))
-                feats[REGION_CORRELATION] = region_correlation(result.eeg_proxy[:, n0:], keep)
-                rec["features"] = feats
-                rec["channel_alpha_db"] = _channel_alpha_db(raw, spec.window_s).tolist()
-            journal.add(rec)
-            if run_s is not None:
-                ran.append(run_s)
-            if progress:
-                print(f"wholebrain: lesion run {run} {'failed' if rec['error'] else 'done'}",
-                      file=sys.stderr, flush=True)  # fmt: skip
+    def finished(i, result, run_s, error):
+        run = todo[i]
+        rec: dict[str, Any] = {"run": run, "run_s": run_s, "error": None}
+        if error is not None:
+            rec["error"] = f"{type(error).__name__}: {error}"[:2000]
+        elif not np.isfinite(result.eeg_proxy).all():
+            rec["error"] = "the simulation diverged (NaN in the EEG proxy)"
+        else:
+            raw = forward.to_raw(result).crop(tmin=transient_s)
+            feats = summary_features(raw, groups, spec)
+            keep = [k for k, lab in enumerate(labels) if lab != run]
+            n0 = int(round(transient_s * result.proxy_sfreq))
+            feats[REGION_CORRELATION] = region_correlation(result.eeg_proxy[:, n0:], keep)
+            rec["features"] = feats
+            rec["channel_alpha_db"] = _channel_alpha_db(raw, spec.window_s).tolist()
+        journal.add(rec)
+        if run_s is not None:
+            ran.append(run_s)
+        if progress:
+            print(f"wholebrain: lesion run {run} {'failed' if rec['error'] else 'done'}",
+                  file=sys.stderr, flush=True)  # fmt: skip
 
-        run_specs(brain, specs, client, finished, progress=progress)
-        compile_s = brain.compile_s
+    todo = [r for r in runs if r not in journal.records]
+    compile_s = 0.0
+    if todo:  # a finished study read back from its record needs no brain at all
+        with dask_client(scheduler, workers) as client:
+            brain = compiled.compile_brain(model, duration_s, threads=threads,
+                                           build_dir=build_dir, connectivity_seed=seed,
+                                           lesions_as_zero=True)  # fmt: skip
+            specs = [brain.prepare(seed, **_lesion(model, r)) for r in todo]
+            run_specs(brain, specs, client, finished, progress=progress)
+            compile_s = brain.compile_s
     recs = journal.records
     if recs[INTACT].get("error"):
         raise RuntimeError(f"the intact brain's run failed: {recs[INTACT]['error']}")

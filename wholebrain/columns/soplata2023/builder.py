@@ -30,6 +30,7 @@ from typing import Any
 import brian2 as b2
 import numpy as np
 
+from .._common import check_structure
 from . import depression, equations
 from .connectivity import PROJECTIONS, classify, projection_matrix
 from .parameters import Soplata2023Params
@@ -70,17 +71,6 @@ class ColumnNetwork:
     #: (variable of a long-range synapse holding its weight, factor from mS/cm^2 to the
     #: variable's value in its base unit)
     long_range_weight: tuple[str, float] = ("w", 10.0)
-
-
-def _check_structure(params: list[Soplata2023Params]) -> None:
-    ref = params[0]
-    for p in params[1:]:
-        for name in STRUCTURAL:
-            if getattr(p, name) != getattr(ref, name):
-                raise ValueError(
-                    f"per-region parameter {name!r} differs between columns; it changes the "
-                    "network's structure and must be the same in every region"
-                )
 
 
 def build_columns(
@@ -125,7 +115,7 @@ def build_columns(
     n_regions = len(plist)
     if n_regions < 1:
         raise ValueError("need at least one column")
-    _check_structure(plist)
+    check_structure(plist, STRUCTURAL)
     p0 = plist[0]
     sizes = p0.sizes
     per_spike = p0.depression == "per_spike"
