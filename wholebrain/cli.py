@@ -251,7 +251,7 @@ def _sensor_eeg(model, res, out: Path) -> list[Path]:
     fwd = wb.make_forward(model.connectome)
     raw = fwd.to_raw(res)
     paths = [export.export_raw(raw, out / "eeg_raw.fif", overwrite=True)]
-    if raw.times[-1] >= 2.0:  # spectra need a few seconds of data
+    if raw.times[-1] >= 1.0:  # spectra (256-sample Welch windows) need about a second
         paths.append(export.plot_psd_groups(raw, out / "eeg_psd.png"))
         paths.append(export.plot_band_topomap(raw, out / "eeg_alpha_topomap.png"))
     return paths
