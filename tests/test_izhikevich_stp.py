@@ -192,7 +192,8 @@ def test_bad_parameters_raise_one_line_errors_naming_them(override, message):
 
 def test_the_thalamic_pair_makes_an_alpha_rhythm():
     """TRN inhibition and TC rebound ring at alpha: the column's EEG proxy peaks in 7-14 Hz
-    with the pair (4 s, seed 3; measured 8.5 Hz, seeds 1-5 give 8.5-10 Hz)."""
+    with the pair (runtime, 4 s, seed 3; scripts/alpha_izhikevich.py measures 8.5-10 Hz for
+    seeds 1, 3, 4, 5 on cpp)."""
     from scipy.signal import welch
 
     res = wb.simulate(wb.BrainModel.single_column("izhikevich_stp", "alpha"), 4.0, seed=3,

@@ -29,11 +29,10 @@ inhibition and rebound rings at alpha frequencies (the mechanism of thalamic spi
 alpha, e.g. Destexhe & Sejnowski 2003). TC drives the column's E and I cells; E cells feed
 back onto TC and TRN. Thalamic synapses are static (full release at every spike). Weights,
 probabilities and drives are this project's choice, tuned so that TRN fires only when TC
-does (no drive of its own) and the inhibition outlasts ~100 ms: over seeds 1, 3, 4 and 5 the
-EEG proxy of a 4 s ``alpha`` run peaks at 8.5-10 Hz and the TC population rate at 9.5-10 Hz
-in three of the four (30 Hz in the fourth); not from a paper. The E/I column alone has a
-weaker 9-12 Hz rhythm of its own (alpha is 35-44 % of its 2-40 Hz proxy power, 39-55 %
-with the thalamic pair).
+does (no drive of its own) and the inhibition outlasts ~100 ms. With seeds 1, 3, 4 and 5,
+4 s runs (``scripts/alpha_izhikevich.py``): the EEG proxy and the TC population rate both
+peak at 8.5-10 Hz, and 7-14 Hz holds 47-53 % of the proxy's 2-40 Hz power; without the pair
+the E/I column has a weaker rhythm of its own (peaks 7.5-12.5 Hz, 38-42 %). Not from a paper.
 """
 
 from __future__ import annotations
