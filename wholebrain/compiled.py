@@ -425,7 +425,7 @@ class CompiledBrain:
         args: dict[str, Any] = {}
         by_name = {getattr(obj, "name", None): obj for obj in self._net.objects}
         for key, table in values.items():  # populations and (named) synapses
-            target = self._net.groups.get(key) or by_name[key]
+            target = self._net.groups[key] if key in self._net.groups else by_name[key]
             for name, value in table.items():
                 if name in target.variables:
                     args[f"{target.name}.{name}"] = (target.variables[name], value)
