@@ -74,6 +74,19 @@ def test_combine_sum_is_mean_times_region_vertex_count(fwd, con, cache):
     np.testing.assert_allclose(summed.gain, fwd.gain * counts, rtol=1e-10)
 
 
+def test_a_subset_of_the_atlas_keeps_its_regions_lead_fields(fwd, con, cache):
+    """A small brain of tvb76 regions (any order) gets the same columns of the lead field as
+    the full atlas; the vertices of the other regions contribute nothing."""
+    labels = ["rV1", "rA1", "lPFCDL"]
+    sub = make_forward(con.subset(labels), cache=cache)
+    assert sub.region_labels == tuple(labels)
+    np.testing.assert_allclose(sub.gain, fwd.gain[:, [con.index(x) for x in labels]], rtol=1e-12)
+    assert set(np.unique(sub.vertex_region)) == {-1, 0, 1, 2}
+    with pytest.raises(ValueError, match="needs regions of the tvb76 or tvb192 atlas"):
+        make_forward(SimpleNamespace(labels=("rV1", "nowhere"), centres_mm=np.zeros((2, 3)),
+                                     frame="tvb"), cache=cache)  # fmt: skip
+
+
 def test_second_build_reads_cache_fast_and_identically(fwd, con, cache):
     t0 = time.perf_counter()
     again = make_forward(con, cache=cache)
