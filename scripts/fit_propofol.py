@@ -6,7 +6,7 @@ prints, per segment, the fitted level and the feature errors, and then whether t
 models change in the same direction as the recordings from awake to propofol (relative
 frontal slow and alpha power, frontal-minus-posterior alpha).
 
-    python scripts/fit_propofol.py                      # 8 regions, scale 0.2, 16 evaluations
+    python scripts/fit_propofol.py                      # 8 regions, scale 1, 10 evaluations
     python scripts/fit_propofol.py --scale 1 --evaluations 30 --workers 8 --scheduler tcp://...
     python scripts/fit_propofol.py --groups frontal --out fit-frontal   # frontal spectra only
     python scripts/fit_propofol.py --json
@@ -23,24 +23,29 @@ import time
 from pathlib import Path
 
 import wholebrain as wb
+from wholebrain.analysis import groups_by_position
 from wholebrain.fit import FitParameter, fit
-from wholebrain.objective import ANTERIORIZATION, FeatureSpec
+from wholebrain.objective import ANTERIORIZATION, FeatureSpec, summary_features
 from wholebrain.recorded import load_purdon, purdon_groups
 
 #: frontal, central and posterior regions of both hemispheres
 REGIONS = ["rPFCDL", "lPFCDL", "rPFCM", "lPFCM", "rM1", "lM1", "rV1", "lV1"]
 CHANGES = ["slow[frontal]", "alpha[frontal]", ANTERIORIZATION]
+#: the directions the fitted models must reproduce; slow and alpha power also in absolute dB
+#: (both fits share one dipole scale, so their absolute model powers are comparable; Purdon
+#: et al. report frontal alpha *power* rising under propofol)
+ABSOLUTE = FeatureSpec(relative=False)
 
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--segments", nargs="+", default=["awake", "high"])
     ap.add_argument("--regions", nargs="+", default=REGIONS)
-    ap.add_argument("--scale", type=float, default=0.2, help="column size (1 = the paper's)")
+    ap.add_argument("--scale", type=float, default=1.0, help="column size (1 = the paper's)")
     ap.add_argument("--gain", type=float, default=2.0)
-    ap.add_argument("--duration", type=float, default=8.0)
+    ap.add_argument("--duration", type=float, default=6.0)
     ap.add_argument("--transient", type=float, default=1.0)
-    ap.add_argument("--evaluations", type=int, default=16)
+    ap.add_argument("--evaluations", type=int, default=10)
     ap.add_argument("--workers", type=int, default=2)
     ap.add_argument("--scheduler", default=None)
     ap.add_argument("--seed", type=int, default=1)
@@ -71,8 +76,16 @@ def main() -> None:
         print(f"\n== {segment} ({time.perf_counter() - t0:.0f} s)\n{res.to_table()}", flush=True)
         print(f"timings {res.timings}", flush=True)
 
+    absolute = {}
+    for segment, r in results.items():
+        raw = load_purdon(segment)
+        absolute[segment] = {
+            "target": summary_features(raw, purdon_groups(raw), ABSOLUTE),
+            "model": summary_features(r.best_raw, groups_by_position(r.best_raw.info), ABSOLUTE),
+        }
     summary = {s: {"propofol_level": r.best["propofol_level"], "distance": r.best_value,
-                   "target": r.target, "model": r.best_features, "timings": r.timings}
+                   "target": r.target, "model": r.best_features, "timings": r.timings,
+                   "absolute": absolute[s]}
                for s, r in results.items()}  # fmt: skip
     (out / "summary.json").write_text(json.dumps(summary, indent=2))
     if args.json:
@@ -88,6 +101,11 @@ def main() -> None:
             d = h.target[k] - a.target[k]
             m = h.best_features[k] - a.best_features[k]
             print(f"  {k:<24} {d:>+12.2f} {m:>+13.2f}  {'yes' if d * m > 0 else 'no'}")
+        for k in CHANGES[:2]:
+            d = absolute["high"]["target"][k] - absolute["awake"]["target"][k]
+            m = absolute["high"]["model"][k] - absolute["awake"]["model"][k]
+            name = f"{k} absolute"
+            print(f"  {name:<24} {d:>+12.2f} {m:>+13.2f}  {'yes' if d * m > 0 else 'no'}")
 
 
 if __name__ == "__main__":

@@ -97,3 +97,22 @@ def test_bad_studies_fail_before_any_run(kwargs, message):
 def test_an_uncoupled_brain_cannot_be_lesioned():
     with pytest.raises(ValueError, match="global_coupling is 0"):
         lesion_study(star_brain().replace(global_coupling=0.0))
+
+
+@needs_cxx
+def test_a_dask_scheduler_in_other_processes_gives_the_same_study(study, small_brain_build,
+                                                                   tmp_path):  # fmt: skip
+    """The scale-out path: runs go to a scheduler address, and a worker in another process
+    runs the compiled binary; same seed, same features as the in-process cluster."""
+    from distributed import LocalCluster
+
+    result, _ = study
+    with LocalCluster(n_workers=1, threads_per_worker=2, processes=True,
+                      dashboard_address=None) as cluster:  # fmt: skip
+        remote = lesion_study(star_brain(), [HUB], duration=3.0, transient=0.5, seed=4,
+                              features=SPEC, scheduler=cluster.scheduler_address,
+                              build_dir=small_brain_build, record=tmp_path / "runs.jsonl",
+                              progress=False)  # fmt: skip
+    assert remote.timings["runs"] == 2
+    for region in (INTACT, HUB):
+        assert remote.features[region] == result.features[region], region
