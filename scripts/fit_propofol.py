@@ -61,9 +61,9 @@ def main() -> None:
     forward = wb.make_forward(con)
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
-    results = {}
+    results, raws = {}, {}
     for segment in args.segments:
-        raw = load_purdon(segment)
+        raw = raws[segment] = load_purdon(segment)
         t0 = time.perf_counter()
         res = fit(model, [FitParameter("propofol_level", 0.0, 1.0)], raw,
                   target_groups=purdon_groups(raw), features=FeatureSpec(groups=args.groups),
@@ -78,7 +78,7 @@ def main() -> None:
 
     absolute = {}
     for segment, r in results.items():
-        raw = load_purdon(segment)
+        raw = raws[segment]
         absolute[segment] = {
             "target": summary_features(raw, purdon_groups(raw), ABSOLUTE),
             "model": summary_features(r.best_raw, groups_by_position(r.best_raw.info), ABSOLUTE),
