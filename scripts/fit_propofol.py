@@ -4,10 +4,10 @@ The recorded segments (Purdon et al. 2013; ``../shared/reference/eeg_propofol_pu
 fitted one at a time with the same brain, bounds, seed and number of evaluations. The script
 prints, per segment, the fitted level and the feature errors, and then whether the fitted
 models change in the same direction as the recordings from awake to propofol (relative
-frontal slow and alpha power, frontal-minus-posterior alpha).
+frontal slow and alpha power, also in absolute dB, and frontal-minus-posterior alpha).
 
     python scripts/fit_propofol.py                      # 8 regions, scale 1, 10 evaluations
-    python scripts/fit_propofol.py --scale 1 --evaluations 30 --workers 8 --scheduler tcp://...
+    python scripts/fit_propofol.py --evaluations 30 --workers 8 --scheduler tcp://...
     python scripts/fit_propofol.py --groups frontal --out fit-frontal   # frontal spectra only
     python scripts/fit_propofol.py --json
 
