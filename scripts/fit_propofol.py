@@ -10,6 +10,9 @@ frontal slow and alpha power, also in absolute dB, and frontal-minus-posterior a
     python scripts/fit_propofol.py --evaluations 30 --workers 8 --scheduler tcp://...
     python scripts/fit_propofol.py --groups frontal --out fit-frontal   # frontal spectra only
     python scripts/fit_propofol.py --json
+    python scripts/fit_propofol.py --param propofol_dose=0.002:0.05:log --no-anteriorization
+    python scripts/fit_propofol.py --scan propofol_level=0 propofol_level=0.5 \
+        propofol_dose=0.005 propofol_dose=0.02   # each point once, scored against both segments
 
 Each fit keeps its history in ``<out>/<segment>_history.jsonl``: run the script again to
 resume. Figures (history, spectra, topomaps) go to ``<out>/<segment>/``.
@@ -27,6 +30,7 @@ from wholebrain.analysis import groups_by_position
 from wholebrain.fit import FitParameter, fit
 from wholebrain.objective import ANTERIORIZATION, FeatureSpec, summary_features
 from wholebrain.recorded import load_purdon, purdon_groups
+from wholebrain.scan import parse_point, scan
 
 #: frontal, central and posterior regions of both hemispheres
 REGIONS = ["rPFCDL", "lPFCDL", "rPFCM", "lPFCM", "rM1", "lM1", "rV1", "lV1"]
@@ -52,8 +56,21 @@ def main() -> None:
     ap.add_argument("--out", default="fit-propofol-out")
     ap.add_argument("--groups", nargs="+", default=["frontal", "central", "posterior"],
                     help="channel groups whose band power is compared")  # fmt: skip
+    ap.add_argument("--param", nargs="+", default=["propofol_level=0:1"],
+                    help="fitted parameters, NAME=LOW:HIGH[:log]")  # fmt: skip
+    ap.add_argument("--no-anteriorization", action="store_true",
+                    help="leave frontal-minus-posterior alpha out of the objective (it is "
+                         "still reported as a direction)")  # fmt: skip
+    ap.add_argument("--no-peak", action="store_true", help="leave the alpha peak out")
+    ap.add_argument("--scan", nargs="+", metavar="NAME=VALUE[,NAME=VALUE]",
+                    help="instead of fitting, run each point once and score it against every "
+                         "segment")  # fmt: skip
     ap.add_argument("--json", action="store_true")
     args = ap.parse_args()
+    spec = FeatureSpec(groups=args.groups, anteriorization=not args.no_anteriorization,
+                       alpha_peak=not args.no_peak)  # fmt: skip
+    # the directions are judged on the default features whatever the objective
+    report = {"directions": FeatureSpec(groups=args.groups), "absolute": ABSOLUTE}
 
     con = wb.load_connectome("tvb76").subset(args.regions)
     model = wb.BrainModel(con, condition="wake", global_coupling=args.gain,
@@ -61,14 +78,36 @@ def main() -> None:
     forward = wb.make_forward(con)
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
-    results, raws = {}, {}
-    for segment in args.segments:
-        raw = raws[segment] = load_purdon(segment)
+    raws = {segment: load_purdon(segment) for segment in args.segments}
+    if args.scan:
+        points = [parse_point(p) for p in args.scan]
+        groups = {s: purdon_groups(r) for s, r in raws.items()}
+        res = scan(model, points, raws, target_groups=groups,
+                   features=spec, extra_features=report, duration=args.duration,
+                   transient=args.transient, seed=args.seed, history=out / "scan_history.jsonl",
+                   scheduler=args.scheduler, workers=args.workers, forward=forward)  # fmt: skip
+        print(f"\n{res.to_table()}\n\n{res.to_table('directions')}", flush=True)
+        print(f"timings {res.timings}", flush=True)
+        best = {s: res.best(s) for s in raws}
+        summary = {s: {"params": b["params"], "distance": b["distances"]["default"][s],
+                       "features": b["features"]["default"]} for s, b in best.items()}  # fmt: skip
+        summary["records"] = res.records
+        (out / "scan_summary.json").write_text(json.dumps(summary, indent=2))
+        if {"awake", "high"} <= best.keys():
+            model_feats = {s: best[s]["features"] for s in ("awake", "high")}
+            target_feats = {s: _targets(raws[s], report) for s in ("awake", "high")}
+            # the points are listed in order of depth: "ordered" means a later point
+            order = {"scan point": (best["awake"]["point"], best["high"]["point"])}
+            print_directions(order, target_feats, model_feats)
+        return
+
+    results = {}
+    params = [FitParameter.parse(p) for p in args.param]
+    for segment, raw in raws.items():
         t0 = time.perf_counter()
-        res = fit(model, [FitParameter("propofol_level", 0.0, 1.0)], raw,
-                  target_groups=purdon_groups(raw), features=FeatureSpec(groups=args.groups),
-                  duration=args.duration,
-                  transient=args.transient, n_evaluations=args.evaluations, seed=args.seed,
+        res = fit(model, params, raw, target_groups=purdon_groups(raw), features=spec,
+                  duration=args.duration, transient=args.transient,
+                  n_evaluations=args.evaluations, seed=args.seed,
                   history=out / f"{segment}_history.jsonl", scheduler=args.scheduler,
                   workers=args.workers, forward=forward)  # fmt: skip
         res.plot(out / segment, raw)
@@ -76,36 +115,44 @@ def main() -> None:
         print(f"\n== {segment} ({time.perf_counter() - t0:.0f} s)\n{res.to_table()}", flush=True)
         print(f"timings {res.timings}", flush=True)
 
-    absolute = {}
-    for segment, r in results.items():
-        raw = raws[segment]
-        absolute[segment] = {
-            "target": summary_features(raw, purdon_groups(raw), ABSOLUTE),
-            "model": summary_features(r.best_raw, groups_by_position(r.best_raw.info), ABSOLUTE),
-        }
-    summary = {s: {"propofol_level": r.best["propofol_level"], "distance": r.best_value,
-                   "target": r.target, "model": r.best_features, "timings": r.timings,
-                   "absolute": absolute[s]}
-               for s, r in results.items()}  # fmt: skip
+    summary = {}
+    for s, r in results.items():
+        sensor = groups_by_position(r.best_raw.info)
+        summary[s] = {"params": r.best, "distance": r.best_value, "target": r.target,
+                      "model": r.best_features, "timings": r.timings,
+                      "report": {"target": _targets(raws[s], report),
+                                 "model": {k: summary_features(r.best_raw, sensor, v)
+                                           for k, v in report.items()}}}  # fmt: skip
     (out / "summary.json").write_text(json.dumps(summary, indent=2))
     if args.json:
         print(json.dumps(summary))
     if {"awake", "high"} <= results.keys():
-        a, h = results["awake"], results["high"]
-        print("\nawake -> high propofol")
-        la, lh = a.best["propofol_level"], h.best["propofol_level"]
-        print(f"  fitted propofol_level {la:.3f} -> {lh:.3f} "
-              f"({'ordered' if lh > la else 'NOT ordered'})")  # fmt: skip
-        print(f"  {'feature':<24} {'data change':>12} {'model change':>13}  same direction")
-        for k in CHANGES:
-            d = h.target[k] - a.target[k]
-            m = h.best_features[k] - a.best_features[k]
-            print(f"  {k:<24} {d:>+12.2f} {m:>+13.2f}  {'yes' if d * m > 0 else 'no'}")
-        for k in CHANGES[:2]:
-            d = absolute["high"]["target"][k] - absolute["awake"]["target"][k]
-            m = absolute["high"]["model"][k] - absolute["awake"]["model"][k]
-            name = f"{k} absolute"
-            print(f"  {name:<24} {d:>+12.2f} {m:>+13.2f}  {'yes' if d * m > 0 else 'no'}")
+        a, h = results["awake"].best, results["high"].best
+        print_directions({k: (a[k], h[k]) for k in a},
+                         {s: summary[s]["report"]["target"] for s in ("awake", "high")},
+                         {s: summary[s]["report"]["model"] for s in ("awake", "high")})  # fmt: skip
+
+
+def _targets(raw, specs: dict) -> dict:
+    return {k: summary_features(raw, purdon_groups(raw), v) for k, v in specs.items()}
+
+
+def print_directions(values: dict, target: dict, model: dict) -> None:
+    """Fitted values awake -> high, and whether each recorded change has the model's sign.
+
+    ``values`` maps a name to its (awake, high) values; ``target`` and ``model`` map
+    segment -> spec name (``directions``, ``absolute``) -> features.
+    """
+    print("\nawake -> high propofol")
+    for name, (a, h) in values.items():
+        print(f"  fitted {name} {a:.4g} -> {h:.4g} ({'ordered' if h > a else 'NOT ordered'})")
+    print(f"  {'feature':<24} {'data change':>12} {'model change':>13}  same direction")
+    rows = [(k, "directions", k) for k in CHANGES]
+    rows += [(k, "absolute", f"{k} absolute") for k in CHANGES[:2]]
+    for k, spec, name in rows:
+        d = target["high"][spec][k] - target["awake"][spec][k]
+        m = model["high"][spec][k] - model["awake"][spec][k]
+        print(f"  {name:<24} {d:>+12.2f} {m:>+13.2f}  {'yes' if d * m > 0 else 'no'}")
 
 
 if __name__ == "__main__":

@@ -138,6 +138,20 @@ def test_propofol_level_interpolates_between_wake_and_propofol():
     assert both["overrides"]["g_h"] == 0.3 and both["global_coupling"] == 4.0
 
 
+def test_propofol_dose_sets_the_table1_surrogate_on_the_propofol_condition():
+    model = small_brain()
+    params = model.replace(**model_changes(model, {"propofol_dose": 0.012})).column_params()[0]
+    assert params == wb.columns.get("soplata2023").module.dose(0.012, scale=0.2)
+    wake_dose = model_changes(model, {"propofol_dose": 0.003, "propofol_level": 0.0})
+    assert wake_dose["overrides"]["g_ext_trn"] == 0.003
+    assert wake_dose["overrides"]["g_kna"] == 0.1  # the wake value, not propofol's 1.33
+    lif = wb.BrainModel(small_brain().connectome, column="lif_ei")
+    with pytest.raises(ValueError, match="lif_ei defines no dose surrogate"):
+        check_parameters(lif, [FitParameter("propofol_dose", 0.002, 0.05, log=True)])
+    with pytest.raises(ValueError, match="the low bounds .* invalid model"):
+        check_parameters(model, [FitParameter("propofol_dose", -0.01, 0.05)])
+
+
 def test_a_dask_address_that_does_not_answer_fails_clearly_and_fast(monkeypatch):
     import time
 

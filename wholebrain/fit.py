@@ -23,8 +23,12 @@ Parameters a fit may vary (:class:`FitParameter` names)
     ``global_coupling``, ``g_long_range`` (fields of the brain), ``propofol_level`` (0 = the
     column model's ``wake`` condition, 1 = its ``propofol`` condition, linear in every
     parameter that differs between them: GABA-A conductance and decay multipliers, and for
-    ``soplata2023`` also K(Na), leak, h-current and excitatory conductances), and any
-    non-structural column parameter by name (``g_h``, ``gabaa_cond_mult``, ...). Velocity,
+    ``soplata2023`` also K(Na), leak, h-current and excitatory conductances),
+    ``propofol_dose`` (the dose surrogate x of the column model's ``DOSE_PARAMETERS``, mS/cm²:
+    for ``soplata2023`` the Table-1 sweep, PYso→PYdr and TC→PYdr AMPA and the Poisson drive
+    all set to x on top of the ``propofol`` condition, or of ``propofol_level`` when that is
+    fitted too; higher x, deeper synchrony, more peak-max), and any non-structural column
+    parameter by name (``g_h``, ``gabaa_cond_mult``, ...). Velocity,
     cell counts and other structural parameters change the compiled network and cannot be
     fitted this way.
 """
@@ -51,6 +55,9 @@ from .objective import FeatureSpec, distance, summary_features
 #: parameters that are fields of BrainModel rather than column parameters
 MODEL_FIELDS = ("global_coupling", "g_long_range")
 PROPOFOL_LEVEL = "propofol_level"
+PROPOFOL_DOSE = "propofol_dose"
+#: fitted names that are not column parameters
+SPECIAL = (*MODEL_FIELDS, PROPOFOL_LEVEL, PROPOFOL_DOSE)
 _FORMAT = "wholebrain.fit-history/1"
 
 
@@ -120,23 +127,38 @@ def propofol_overrides(column: str, level: float) -> dict[str, float]:
     for key, w in wake.items():
         p = prop[key]
         if w != p and isinstance(w, int | float) and not isinstance(w, bool):
-            out[key] = float(w + level * (p - w))
+            out[key] = float((1.0 - level) * w + level * p)  # exact at both ends
     return out
+
+
+def dose_parameters(column: str) -> tuple[str, ...]:
+    """The column parameters that ``propofol_dose`` sets (the module's ``DOSE_PARAMETERS``)."""
+    from . import columns
+
+    names = getattr(columns.get(column).module, "DOSE_PARAMETERS", ())
+    if not names:
+        raise ValueError(f"{column} defines no dose surrogate (DOSE_PARAMETERS); fit "
+                         "propofol_level or named parameters instead")  # fmt: skip
+    return tuple(names)
 
 
 def model_changes(model: BrainModel, values: Mapping[str, float]) -> dict[str, Any]:
     """The :data:`wholebrain.compiled.RUN_FIELDS` changes that set ``values`` in ``model``.
 
-    ``propofol_level`` is applied first, so a column parameter fitted with it wins.
+    ``propofol_level`` is applied first, then ``propofol_dose`` (at level 1 unless the level
+    is given), so a column parameter fitted with them wins.
     """
     changes: dict[str, Any] = {}
     overrides = dict(model.overrides)
-    if PROPOFOL_LEVEL in values:
-        overrides.update(propofol_overrides(model.column, float(values[PROPOFOL_LEVEL])))
+    if PROPOFOL_LEVEL in values or PROPOFOL_DOSE in values:
+        level = float(values.get(PROPOFOL_LEVEL, 1.0))
+        overrides.update(propofol_overrides(model.column, level))
+    if PROPOFOL_DOSE in values:
+        overrides.update(dict.fromkeys(dose_parameters(model.column), float(values[PROPOFOL_DOSE])))
     for name, value in values.items():
         if name in MODEL_FIELDS:
             changes[name] = float(value)
-        elif name != PROPOFOL_LEVEL:
+        elif name not in SPECIAL:
             overrides[name] = float(value)
     if overrides != dict(model.overrides):
         changes["overrides"] = overrides
@@ -152,28 +174,34 @@ def check_parameters(model: BrainModel, parameters: Sequence[FitParameter]) -> N
     dup = sorted({n for n in names if names.count(n) > 1})
     if dup:
         raise ValueError(f"parameters {dup} are given twice")
-    column = model.column_model
-    params = model.column_params()[0].as_dict()
-    structural = set(column.module.STRUCTURAL)
-    for p in parameters:
-        if p.name in MODEL_FIELDS or p.name == PROPOFOL_LEVEL:
-            continue
-        if p.name in structural:
-            raise ValueError(
-                f"{p.name} is a structural parameter of {model.column} (it changes the compiled "
-                "network); fix it in the model and fit the others"
-            )
-        if p.name not in params or p.name == "velocity":
-            raise ValueError(
-                f"cannot fit {p.name!r}: not a parameter of {model.column} nor one of "
-                f"{[*MODEL_FIELDS, PROPOFOL_LEVEL]}"
-            )
+    check_names(model, names)
     for edge in ("low", "high"):
         values = {p.name: getattr(p, edge) for p in parameters}
         try:
             model.replace(**model_changes(model, values))
         except ValueError as err:
             raise ValueError(f"the {edge} bounds {values} give an invalid model: {err}") from None
+
+
+def check_names(model: BrainModel, names: Sequence[str]) -> None:
+    """One-line errors for names that cannot be varied between runs of a compiled brain."""
+    column = model.column_model
+    params = model.column_params()[0].as_dict()
+    structural = set(column.module.STRUCTURAL)
+    for name in names:
+        if name == PROPOFOL_DOSE:
+            dose_parameters(model.column)
+        if name in SPECIAL:
+            continue
+        if name in structural:
+            raise ValueError(
+                f"{name} is a structural parameter of {model.column} (it changes the compiled "
+                "network); fix it in the model and fit the others"
+            )
+        if name not in params or name == "velocity":
+            raise ValueError(
+                f"cannot fit {name!r}: not a parameter of {model.column} nor one of {list(SPECIAL)}"
+            )
 
 
 @dataclass

@@ -8,6 +8,8 @@ Every column model is a subpackage providing
 * ``CONDITIONS`` (names of its parameter sets) and ``condition(name, **overrides) -> params``,
   a frozen dataclass with ``replace(**overrides)``, ``as_dict()`` and ``sizes`` (cells per
   column and population);
+* optionally ``DOSE_PARAMETERS``: the parameters that a propofol dose surrogate sets together
+  (the ``propofol_dose`` of :mod:`wholebrain.fit`);
 * ``build_columns(params_or_list, n_regions=1, *, seed, record_dt_ms, record_states,
   record_cells) -> network`` creating all columns in one set of Brian2 objects. The network
   (see ``soplata2023.ColumnNetwork``) exposes ``n_regions``, ``sizes``, ``groups``,

@@ -9,6 +9,7 @@ named conditions.
 from .builder import POPULATIONS, STRUCTURAL, ColumnNetwork, build_columns
 from .parameters import (
     CONDITIONS,
+    DOSE_PARAMETERS,
     TABLE1_DOSES,
     TABLE2_VALUES,
     Soplata2023Params,
@@ -27,6 +28,7 @@ DEFAULT_RECEIVERS = ("PY", "IN")
 __all__ = [
     "CONDITIONS",
     "DEFAULT_DT_MS",
+    "DOSE_PARAMETERS",
     "DEFAULT_RECEIVERS",
     "DEFAULT_SENDERS",
     "POPULATIONS",

@@ -278,6 +278,9 @@ TABLE1_DOSES = (
     0.100,
     0.200,
 )
+#: the conductances set to the dose surrogate x in Table 1 (PYso->PYdr and TC->PYdr AMPA, and
+#: the Poisson drive of PYdr, TC and TRN)
+DOSE_PARAMETERS = ("g_ampa_py_dr", "g_ampa_tc_dr", "g_ext_dr", "g_ext_tc", "g_ext_trn")
 #: Table 2 grid values for PYso->PYdr and TC->PYdr AMPA (mS/cm^2), gext fixed at 0.004
 TABLE2_VALUES = (0.004, 0.006, 0.008, 0.010)
 
@@ -303,17 +306,7 @@ def condition(name: str = "propofol", **overrides: Any) -> Soplata2023Params:
 
 def dose(x: float, **overrides: Any) -> Soplata2023Params:
     """Table 1 sweep: propofol with gAMPA PY->PY = gAMPA TC->PY = gext = ``x`` (mS/cm^2)."""
-    return condition(
-        "propofol",
-        **{
-            "g_ampa_py_dr": x,
-            "g_ampa_tc_dr": x,
-            "g_ext_dr": x,
-            "g_ext_tc": x,
-            "g_ext_trn": x,
-            **overrides,
-        },
-    )
+    return condition("propofol", **{**dict.fromkeys(DOSE_PARAMETERS, x), **overrides})
 
 
 def table2(g_py_py: float, g_tc_py: float, **overrides: Any) -> Soplata2023Params:
