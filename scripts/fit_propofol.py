@@ -28,7 +28,8 @@ from pathlib import Path
 import wholebrain as wb
 from wholebrain.analysis import groups_by_position
 from wholebrain.fit import FitParameter, fit
-from wholebrain.objective import ANTERIORIZATION, FeatureSpec, summary_features
+from wholebrain.forward import calibrated_scale
+from wholebrain.objective import ANTERIORIZATION, FeatureSpec, power_offset_db, summary_features
 from wholebrain.recorded import load_purdon, purdon_groups
 from wholebrain.scan import parse_point, scan
 
@@ -62,13 +63,22 @@ def main() -> None:
                     help="leave frontal-minus-posterior alpha out of the objective (it is "
                          "still reported as a direction)")  # fmt: skip
     ap.add_argument("--no-peak", action="store_true", help="leave the alpha peak out")
+    ap.add_argument("--absolute", action="store_true",
+                    help="compare absolute band power (dB) instead of relative; needs "
+                         "--offset-db, the model's amplitude calibration")  # fmt: skip
+    ap.add_argument("--offset-db", type=float, default=None,
+                    help="dipole-scale calibration, dB of EEG power added to the model "
+                         "(a --scan prints it: first point vs first segment)")  # fmt: skip
     ap.add_argument("--scan", nargs="+", metavar="NAME=VALUE[,NAME=VALUE]",
                     help="instead of fitting, run each point once and score it against every "
                          "segment")  # fmt: skip
     ap.add_argument("--json", action="store_true")
     args = ap.parse_args()
+    if args.absolute and args.offset_db is None:
+        ap.error("--absolute needs --offset-db (run a --scan whose first point is the wake "
+                 "condition and first segment awake: it prints the calibration)")  # fmt: skip
     spec = FeatureSpec(groups=args.groups, anteriorization=not args.no_anteriorization,
-                       alpha_peak=not args.no_peak)  # fmt: skip
+                       alpha_peak=not args.no_peak, relative=not args.absolute)  # fmt: skip
     # the directions are judged on the default features whatever the objective
     report = {"directions": FeatureSpec(groups=args.groups), "absolute": ABSOLUTE}
 
@@ -76,6 +86,8 @@ def main() -> None:
     model = wb.BrainModel(con, condition="wake", global_coupling=args.gain,
                           overrides={"scale": args.scale})  # fmt: skip
     forward = wb.make_forward(con)
+    if args.offset_db is not None:
+        forward = forward.with_scale(calibrated_scale(args.offset_db))
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
     raws = {segment: load_purdon(segment) for segment in args.segments}
@@ -88,6 +100,15 @@ def main() -> None:
                    scheduler=args.scheduler, workers=args.workers, forward=forward)  # fmt: skip
         print(f"\n{res.to_table()}\n\n{res.to_table('directions')}", flush=True)
         print(f"timings {res.timings}", flush=True)
+        first, segment = res.records[0], next(iter(raws))
+        if first["status"] == "ok":
+            offset = power_offset_db(first["features"]["absolute"],
+                                     _targets(raws[segment], {"a": ABSOLUTE})["a"])  # fmt: skip
+            print(
+                f"calibration: {segment} minus the model at {first['params']}: "
+                f"{offset:+.2f} dB (--offset-db for --absolute fits)",
+                flush=True,
+            )
         best = {s: res.best(s) for s in raws}
         summary = {s: {"params": b["params"], "distance": b["distances"]["default"][s],
                        "features": b["features"]["default"]} for s, b in best.items()}  # fmt: skip

@@ -378,12 +378,15 @@ def fit(
         raise ValueError(f"n_evaluations must be a positive integer, got {n_evaluations!r}")
     target_feats, groups = _target_features(target, target_groups, spec)
     identity = _identity(model, parameters, target_feats, spec, duration_s, transient_s, seed)
-    log = Journal(history, identity, _FORMAT, key="trial")
-
     if forward is None:
         from .forward import make_forward
 
         forward = make_forward(model.connectome)
+    if getattr(forward, "scale", None) is not None:  # a calibrated amplitude changes the values
+        identity["dipole_scale"] = json.loads(json.dumps(asdict(forward.scale)
+                                              if hasattr(forward.scale, "area_cm2")
+                                              else float(forward.scale)))  # fmt: skip
+    log = Journal(history, identity, _FORMAT, key="trial")
     t_start = time.perf_counter()
     with dask_client(scheduler, workers) as client:  # an unreachable scheduler fails first
         brain = compiled.compile_brain(model, duration_s, threads=threads,

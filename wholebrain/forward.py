@@ -27,6 +27,7 @@ defaults give 0.175 pA*m per cell per uA/cm^2, the measured range of a single py
 
 from __future__ import annotations
 
+import dataclasses
 import difflib
 import logging
 import os
@@ -98,6 +99,22 @@ class DipoleScale:
         )
 
 
+def calibrated_scale(offset_db: float, base: DipoleScale | None = None) -> DipoleScale:
+    """A dipole scale whose EEG power is ``offset_db`` dB above that of ``base``.
+
+    EEG power grows with the square of the number of synchronously active cells a region
+    stands for, so ``cells_per_region`` is multiplied by ``10 ** (offset_db / 20)``. The offset
+    usually comes from :func:`wholebrain.objective.power_offset_db` (a recording minus the
+    model in a reference condition): it calibrates the one free amplitude of the model, so
+    that absolute band powers of several fits can be compared with the recordings.
+    """
+    base = base or DipoleScale()
+    if not np.isfinite(offset_db):
+        raise ValueError(f"offset_db must be finite, got {offset_db!r}")
+    cells = base.cells_per_region * 10 ** (float(offset_db) / 20)
+    return dataclasses.replace(base, cells_per_region=cells)
+
+
 @dataclass(frozen=True, eq=False)
 class Forward:
     """Region lead field and sensors.
@@ -129,6 +146,12 @@ class Forward:
     combine: str
     vertex_gain: np.ndarray | None = field(default=None, repr=False)
     vertex_region: np.ndarray | None = field(default=None, repr=False)
+    scale: DipoleScale | float | None = None
+
+    def with_scale(self, scale: DipoleScale | float) -> Forward:
+        """The same lead field with another default dipole scale for :meth:`to_raw`
+        (e.g. :func:`calibrated_scale`)."""
+        return dataclasses.replace(self, scale=scale)
 
     def to_raw(
         self, signal: Any, sfreq: float | None = None, *, scale: DipoleScale | float | None = None
@@ -143,7 +166,8 @@ class Forward:
         sfreq : float | None
             Sampling rate (Hz); required for a plain array.
         scale : DipoleScale | float | None
-            Dipole moment (nA*m, signed) per signal unit; default :class:`DipoleScale()`.
+            Dipole moment (nA*m, signed) per signal unit; default the forward's ``scale``,
+            else :class:`DipoleScale()`.
             Pass ``1.0`` for signals that already are moments in nA*m along the normal.
 
         Returns
@@ -152,7 +176,7 @@ class Forward:
         """
         data, sfreq = _region_signal(signal, sfreq, self.region_labels)
         if scale is None:
-            scale = DipoleScale()
+            scale = DipoleScale() if self.scale is None else self.scale
         nam = scale.nAm_per_unit if isinstance(scale, DipoleScale) else float(scale)
         if not np.isfinite(nam):
             raise ValueError(f"scale must be finite, got {scale!r}")

@@ -193,3 +193,19 @@ def distance(
     if not terms:
         raise ValueError("no features to compare")
     return float(np.sqrt(np.mean(np.square(terms))))
+
+
+def power_offset_db(model: Mapping[str, float], target: Mapping[str, float]) -> float:
+    """Mean dB difference target minus model over the band-power features both hold.
+
+    With absolute features (``FeatureSpec(relative=False)``) of a model run and of a recording
+    of the same condition, this is the gain that
+    :func:`wholebrain.forward.calibrated_scale` turns into a dipole scale.
+    """
+    keys = [k for k in target if k in model and "[" in k and k != ALPHA_PEAK]
+    if not keys:
+        raise ValueError("no band-power features in common; compute both with the same spec")
+    diffs = np.array([target[k] - model[k] for k in keys], float)
+    if not np.isfinite(diffs).all():
+        raise ValueError("band-power features must be finite to calibrate on them")
+    return float(diffs.mean())
