@@ -12,7 +12,8 @@ import pytest
 
 import wholebrain as wb
 from wholebrain import headmodel as hm
-from wholebrain.forward import DipoleScale, make_forward
+from wholebrain.forward import DipoleScale, calibrated_scale, make_forward
+from wholebrain.objective import FeatureSpec, power_offset_db, summary_features
 
 
 @pytest.fixture(scope="session")
@@ -149,6 +150,28 @@ def test_positive_proxy_makes_scalp_above_negative_and_scales_linearly(sphere_fw
     top = int(np.argmax(sphere_fwd.gain[:, 0]))
     assert raw1.get_data()[top, 0] < 0
     np.testing.assert_allclose(raw2.get_data(), 2 * raw1.get_data(), rtol=1e-12)
+
+
+def test_a_calibrated_scale_adds_its_offset_to_every_band_power(sphere_fwd):
+    """The calibration that lets two fits be compared in absolute dB: a forward carrying the
+    scale from power_offset_db(model, target) makes the model's band powers the target's."""
+    rng = np.random.default_rng(3)
+    data = rng.normal(size=(2, 4000))
+    spec = FeatureSpec(relative=False, alpha_peak=False, anteriorization=False)
+    groups = {g: list(sphere_fwd.ch_names) for g in ("frontal", "central", "posterior")}
+    model = summary_features(sphere_fwd.to_raw(data, 200.0), groups, spec)
+    target = {k: v + 7.5 + (0.5 if "alpha" in k else -0.5) / 3 for k, v in model.items()}
+    offset = power_offset_db(model, target)
+    assert offset == pytest.approx(7.5 + (0.5 - 4 * 0.5) / 15, abs=1e-9)
+    calibrated = sphere_fwd.with_scale(calibrated_scale(offset))
+    again = summary_features(calibrated.to_raw(data, 200.0), groups, spec)
+    for k in model:
+        assert again[k] - model[k] == pytest.approx(offset, abs=1e-6), k
+    assert sphere_fwd.scale is None  # the original forward is unchanged
+    with pytest.raises(ValueError, match="finite"):
+        calibrated_scale(float("nan"))
+    with pytest.raises(ValueError, match="no band-power features in common"):
+        power_offset_db({"alpha_peak[all]": 10.0}, {"alpha_peak[all]": 11.0})
 
 
 def test_to_raw_is_average_referenced_with_montage(fwd):
