@@ -296,6 +296,14 @@ def _identity(model, parameters, target, spec, duration_s, transient_s, seed) ->
     }))  # fmt: skip
 
 
+def _add_scale(identity: dict, forward: Any) -> None:
+    """A calibrated dipole scale changes absolute features: it is part of a study's identity
+    (absent for the default scale, so histories from before calibration stay valid)."""
+    scale = getattr(forward, "scale", None)
+    if scale is not None:
+        identity["dipole_scale"] = asdict(scale) if hasattr(scale, "area_cm2") else float(scale)
+
+
 def fit(
     model: BrainModel,
     parameters: Sequence[FitParameter],
@@ -382,10 +390,7 @@ def fit(
         from .forward import make_forward
 
         forward = make_forward(model.connectome)
-    if getattr(forward, "scale", None) is not None:  # a calibrated amplitude changes the values
-        identity["dipole_scale"] = json.loads(json.dumps(asdict(forward.scale)
-                                              if hasattr(forward.scale, "area_cm2")
-                                              else float(forward.scale)))  # fmt: skip
+    _add_scale(identity, forward)
     log = Journal(history, identity, _FORMAT, key="trial")
     t_start = time.perf_counter()
     with dask_client(scheduler, workers) as client:  # an unreachable scheduler fails first

@@ -23,7 +23,7 @@ from typing import Any
 import numpy as np
 
 from .brain import BrainModel
-from .fit import _identity, _target_features, check_names, model_changes
+from .fit import _add_scale, _identity, _target_features, check_names, model_changes
 from .journal import Journal
 from .objective import FeatureSpec, distance, summary_features
 
@@ -148,11 +148,12 @@ def scan(
     identity = _identity(model, [], target_feats["default"], specs["default"], duration_s,
                          transient_s, seed)  # fmt: skip
     identity.update(points=points, specs={s: v.to_dict() for s, v in specs.items()})
-    log = Journal(history, identity, _FORMAT, key="point")
     if forward is None:
         from .forward import make_forward
 
         forward = make_forward(model.connectome)
+    _add_scale(identity, forward)
+    log = Journal(history, identity, _FORMAT, key="point")
     sensor_groups = groups_by_position(forward.info)
     raws: dict[int, Any] = {}
     ran: list[float] = []
