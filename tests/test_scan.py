@@ -60,6 +60,8 @@ def test_scan_points_are_checked_before_anything_is_compiled():
         scan(small_brain(), [{"g_kan": 1.0}], {"t": {}})
     with pytest.raises(ValueError, match="the point .* invalid model"):
         scan(small_brain(), [{"g_h": -1.0}], {"t": {}})
+    with pytest.raises(ValueError, match="serves one spec only"):
+        scan(small_brain(), [{"g_h": 0.1}], {"t": {}}, extra_features={"a": FeatureSpec()})
     with pytest.raises(ValueError, match="at least one point"):
         scan(small_brain(), [], {"t": {}})
     assert parse_point("propofol_level=0.5, global_coupling=2") == {

@@ -105,7 +105,7 @@ def scan(
     points : sequence of mapping
         Parameter values per point (the names of :class:`wholebrain.fit.FitParameter`).
     targets : mapping of str to mne.io.BaseRaw or dict
-        Recordings (or their features) by name.
+        Recordings by name, or their features (``features`` only, no ``extra_features``).
     target_groups : mapping, optional
         Target name -> its channel groups (default: by channel position).
     features : FeatureSpec, optional
@@ -133,6 +133,9 @@ def scan(
         except ValueError as err:
             raise ValueError(f"the point {p} gives an invalid model: {err}") from None
     specs = {"default": features or FeatureSpec(), **dict(extra_features or {})}
+    if len(specs) > 1 and any(isinstance(t, Mapping) for t in targets.values()):
+        raise ValueError("a target given as features serves one spec only; pass recordings "
+                         "(mne Raw) when scoring with extra_features")  # fmt: skip
     groups_in = dict(target_groups or {})
     target_feats = {
         s: {t: _target_features(raw, groups_in.get(t), spec)[0] for t, raw in targets.items()}
