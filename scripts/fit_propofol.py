@@ -123,7 +123,7 @@ def main() -> None:
         first, segment = res.records[0], next(iter(raws))
         if first["status"] == "ok":
             offset = power_offset_db(first["features"]["absolute"],
-                                     _targets(raws[segment], {"a": ABSOLUTE})["a"])  # fmt: skip
+                                     res.targets["absolute"][segment])  # fmt: skip
             print(
                 f"calibration: {segment} minus the model at {first['params']}: "
                 f"{offset:+.2f} dB (--offset-db for --absolute fits)",
@@ -136,7 +136,7 @@ def main() -> None:
         (out / "scan_summary.json").write_text(json.dumps(summary, indent=2))
         if {"awake", "high"} <= best.keys():
             model_feats = {s: best[s]["features"] for s in ("awake", "high")}
-            target_feats = {s: _targets(raws[s], report) for s in ("awake", "high")}
+            target_feats = {s: {k: res.targets[k][s] for k in report} for s in ("awake", "high")}
             # the points are listed in order of depth: "ordered" means a later point
             order = {"scan point": (best["awake"]["point"], best["high"]["point"])}
             print_directions(order, target_feats, model_feats)

@@ -296,6 +296,28 @@ def _identity(model, parameters, target, spec, duration_s, transient_s, seed) ->
     }))  # fmt: skip
 
 
+def check_times(duration: float, transient: float, window_s: float) -> tuple[float, float]:
+    """Seconds simulated and dropped per run, checked: what is left must hold one window."""
+    duration_s, transient_s = float(duration), float(transient)
+    if not 0 <= transient_s < duration_s:
+        raise ValueError(f"transient ({transient_s} s) must be in [0, duration={duration_s} s)")
+    if duration_s - transient_s < window_s:
+        raise ValueError(
+            f"{duration_s - transient_s:g} s after the transient is shorter than one "
+            f"{window_s:g} s spectral window; simulate longer"
+        )
+    return duration_s, transient_s
+
+
+def run_failure(result: Any, error: BaseException | None) -> dict | None:
+    """``status`` and ``error`` of a run that gave no usable EEG (None when it did)."""
+    if error is not None:
+        return {"status": "error", "error": f"{type(error).__name__}: {error}"[:2000]}
+    if not np.isfinite(result.eeg_proxy).all():
+        return {"status": "nan", "error": "the simulation diverged (NaN in the EEG proxy)"}
+    return None
+
+
 def _add_scale(identity: dict, forward: Any) -> None:
     """A calibrated dipole scale changes absolute features: it is part of a study's identity
     (absent for the default scale, so histories from before calibration stay valid)."""
@@ -374,14 +396,7 @@ def fit(
     parameters = tuple(parameters)
     check_parameters(model, parameters)
     spec = features or FeatureSpec()
-    duration_s, transient_s = float(duration), float(transient)
-    if not 0 <= transient_s < duration_s:
-        raise ValueError(f"transient ({transient_s} s) must be in [0, duration={duration_s} s)")
-    if duration_s - transient_s < spec.window_s:
-        raise ValueError(
-            f"{duration_s - transient_s:g} s after the transient is shorter than one "
-            f"{spec.window_s:g} s spectral window; simulate longer"
-        )
+    duration_s, transient_s = check_times(duration, transient, spec.window_s)
     if int(n_evaluations) != n_evaluations or n_evaluations < 1:
         raise ValueError(f"n_evaluations must be a positive integer, got {n_evaluations!r}")
     target_feats, groups = _target_features(target, target_groups, spec)
@@ -513,11 +528,9 @@ class _Evaluator:
     def record(self, trial: int, params: dict, result, run_s, error) -> dict:
         rec: dict[str, Any] = {"trial": trial, "params": dict(params), "value": None,
                                "features": {}, "run_s": run_s, "error": None}  # fmt: skip
-        if error is not None:
-            rec.update(status="error", error=f"{type(error).__name__}: {error}"[:2000])
-            return rec
-        if not np.isfinite(result.eeg_proxy).all():
-            rec.update(status="nan", error="the simulation diverged (NaN in the EEG proxy)")
+        failed = run_failure(result, error)
+        if failed is not None:
+            rec.update(failed)
             return rec
         raw = self.sensor_raw(result)
         feats = summary_features(raw, self.groups, self.spec)

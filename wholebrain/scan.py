@@ -23,7 +23,15 @@ from typing import Any
 import numpy as np
 
 from .brain import BrainModel
-from .fit import _add_scale, _identity, _target_features, check_names, model_changes
+from .fit import (
+    _add_scale,
+    _identity,
+    _target_features,
+    check_names,
+    check_times,
+    model_changes,
+    run_failure,
+)
 from .journal import Journal
 from .objective import FeatureSpec, distance, summary_features
 
@@ -41,7 +49,7 @@ class ScanResult:
         ``nan``, ``error``), ``features`` and ``distances`` (spec name -> features, and
         spec name -> target name -> distance), ``run_s``, ``error``.
     targets : dict
-        Target name -> its features (for the scan's default spec).
+        Spec name -> target name -> the target's features.
     raws : dict
         Point index -> sensor EEG (after the transient) of the points run in this call.
     timings : dict
@@ -49,7 +57,7 @@ class ScanResult:
     """
 
     records: list[dict]
-    targets: dict[str, dict[str, float]]
+    targets: dict[str, dict[str, dict[str, float]]]
     raws: dict[int, Any] = field(default_factory=dict)
     timings: dict[str, float] = field(default_factory=dict)
 
@@ -62,7 +70,7 @@ class ScanResult:
 
     def to_table(self, spec: str = "default") -> str:
         """Plain text: one row per point, its distance to each target (best marked ``*``)."""
-        names = list(self.targets)
+        names = list(self.targets[spec])
         best = {t: self.best(t, spec)["point"] for t in names}
         head = f"  {'point':<40}" + "".join(f" {t:>10}" for t in names)
         lines = [f"distance to each target ({spec} features)", head]
@@ -141,13 +149,8 @@ def scan(
         s: {t: _target_features(raw, groups_in.get(t), spec)[0] for t, raw in targets.items()}
         for s, spec in specs.items()
     }
-    duration_s, transient_s = float(duration), float(transient)
     window = max(s.window_s for s in specs.values())
-    if not 0 <= transient_s < duration_s or duration_s - transient_s < window:
-        raise ValueError(
-            f"need 0 <= transient < duration and at least {window:g} s after the transient "
-            f"(duration {duration_s:g} s, transient {transient_s:g} s)"
-        )
+    duration_s, transient_s = check_times(duration, transient, window)
     identity = _identity(model, [], target_feats["default"], specs["default"], duration_s,
                          transient_s, seed)  # fmt: skip
     identity.update(points=points, specs={s: v.to_dict() for s, v in specs.items()})
@@ -161,10 +164,12 @@ def scan(
     raws: dict[int, Any] = {}
     ran: list[float] = []
     t0 = time.perf_counter()
+    todo = [i for i in range(len(points)) if i not in log.records]
+    if not todo:  # everything replayed from the history: nothing to compile or run
+        return _result(points, log, target_feats, {}, 0.0, t0, [])
     with dask_client(scheduler, workers) as client:
         brain = compiled.compile_brain(model, duration_s, threads=threads,
                                        build_dir=build_dir, connectivity_seed=seed)  # fmt: skip
-        todo = [i for i in range(len(points)) if i not in log.records]
         run = [brain.prepare(seed, **model_changes(model, points[i])) for i in todo]
 
         def finished(j, result, run_s, error):
@@ -172,10 +177,9 @@ def scan(
             rec: dict[str, Any] = {"point": i, "params": points[i], "status": "ok",
                                    "features": {}, "distances": {}, "run_s": run_s,
                                    "error": None}  # fmt: skip
-            if error is not None:
-                rec.update(status="error", error=f"{type(error).__name__}: {error}"[:2000])
-            elif not np.isfinite(result.eeg_proxy).all():
-                rec.update(status="nan", error="the simulation diverged (NaN in the EEG proxy)")
+            failed = run_failure(result, error)
+            if failed is not None:
+                rec.update(failed)
             else:
                 raw = raws[i] = forward.to_raw(result).crop(tmin=transient_s)
                 for s, spec in specs.items():
@@ -195,9 +199,13 @@ def scan(
 
         run_specs(brain, run, client, finished)
         compile_s = brain.compile_s
+    return _result(points, log, target_feats, raws, compile_s, t0, ran)
+
+
+def _result(points, log, target_feats, raws, compile_s, t0, ran) -> ScanResult:
     return ScanResult(
         records=[log.records[i] for i in range(len(points))],
-        targets=target_feats["default"],
+        targets=target_feats,
         raws=raws,
         timings={
             "compile_s": compile_s,
