@@ -186,7 +186,12 @@ def print_directions(values: dict, target: dict, model: dict) -> None:
     """
     print("\nawake -> high propofol")
     for name, (a, h) in values.items():
-        print(f"  fitted {name} {a:.4g} -> {h:.4g} ({'ordered' if h > a else 'NOT ordered'})")
+        # only the brain-wide propofol parameters have a required order (propofol > awake)
+        if name in ("propofol_level", "propofol_dose"):
+            verdict = "ordered" if h > a else "NOT ordered"
+        else:
+            verdict = "up" if h > a else "down"
+        print(f"  fitted {name} {a:.4g} -> {h:.4g} ({verdict})")
     print(f"  {'feature':<24} {'data change':>12} {'model change':>13}  same direction")
     rows = [(k, "directions", k) for k in CHANGES]
     rows += [(k, "absolute", f"{k} absolute") for k in CHANGES[:2]]

@@ -65,3 +65,16 @@ def test_a_simulation_in_between_invalidates_the_compiled_brain(setup, tmp_path)
     wb.simulate(wb.BrainModel.single_column(scale=0.2), 0.001)
     with pytest.raises(RuntimeError, match="compile_brain\\(\\) again"):
         brain.run(seed=1)
+
+
+def test_building_the_same_structure_again_compiles_nothing(setup):
+    """Even while an earlier build is still referenced (its Brian2 objects would otherwise
+    rename the new build's code objects and force a full recompilation)."""
+    brain, fresh, mtimes = setup
+    first = wb.compile_brain(brain.model, DURATION, build_dir=brain.project, connectivity_seed=3)
+    second = wb.compile_brain(brain.model, DURATION, build_dir=brain.project, connectivity_seed=3)
+    assert first.compile_s < 1.0 and second.compile_s < 1.0
+    assert all(p.stat().st_mtime_ns == t for p, t in mtimes.items())
+    np.testing.assert_array_equal(second.run(seed=3).eeg_proxy, fresh["intact"].eeg_proxy)
+    with pytest.raises(RuntimeError, match="compile_brain\\(\\) again"):
+        first.run(seed=3)

@@ -384,3 +384,21 @@ def test_bad_hemisphere_codes_are_rejected():
 def test_replace_revalidates():
     with pytest.raises(ValueError, match="negative"):
         replace(small(), weights=-np.ones((4, 4)))
+
+
+def test_region_groups_split_the_anterior_posterior_extent_into_thirds(tvb76):
+    groups = tvb76.region_groups()
+    assert sorted(sum(groups.values(), ())) == sorted(tvb76.labels)
+    assert {"rPFCPOL", "lPFCDL"} <= set(groups["frontal"])
+    assert {"rV1", "lV2"} <= set(groups["posterior"])
+    assert "rM1" in groups["central"]
+    small = tvb76.subset(["rPFCDL", "rM1", "rV1"]).region_groups()
+    assert small == {"frontal": ("rPFCDL",), "central": ("rM1",), "posterior": ("rV1",)}
+    # a RAS frame has its anterior axis on y
+    ras = Connectome(labels=("a", "b", "c"), weights=np.zeros((3, 3)),
+                     tract_lengths_mm=np.zeros((3, 3)), frame="MNI", hemispheres=["", "", ""],
+                     cortical=[True] * 3,
+                     centres_mm=[[0, 60, 0], [90, 0, 0], [0, -90, 0]])  # fmt: skip
+    assert ras.region_groups() == {"frontal": ("a",), "central": ("b",), "posterior": ("c",)}
+    with pytest.raises(ValueError, match="anterior axis of the 'unknown' frame"):
+        replace(ras, frame="unknown").region_groups()

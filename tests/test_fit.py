@@ -152,6 +152,32 @@ def test_propofol_dose_sets_the_table1_surrogate_on_the_propofol_condition():
         check_parameters(model, [FitParameter("propofol_dose", -0.01, 0.05)])
 
 
+def test_scoped_parameters_go_into_the_regions_of_their_scope():
+    model = small_brain()  # thirds of its own extent: rA1, rA2 frontal; rV1, lV1 posterior
+    assert model.connectome.region_groups()["posterior"] == ("rV1", "lV1")
+    changes = model_changes(model, {"propofol_dose": 0.003, "g_h@posterior": 0.3,
+                                    "propofol_level@rA1": 0.0})  # fmt: skip
+    params = dict(zip(model.region_labels, model.replace(**changes).column_params(), strict=True))
+    dose = wb.columns.get("soplata2023").module.dose
+    assert params["rA2"] == dose(0.003, scale=0.2)  # brain-wide values only
+    assert params["rV1"] == params["lV1"] == dose(0.003, scale=0.2, g_h=0.3)
+    wake = wb.columns.get("soplata2023").condition("wake", scale=0.2)
+    assert params["rA1"] == wake  # the scope's level replaces the brain-wide dose state
+    # a scoped dose without a scoped level uses the brain-wide level
+    both = model_changes(model, {"propofol_level": 0.0, "propofol_dose@rV1+lV1": 0.01})
+    assert both["region_overrides"]["rV1"]["g_kna"] == wake.g_kna
+    assert both["region_overrides"]["lV1"]["g_ext_tc"] == 0.01
+    for name, message in [("g_h@occipital", "unknown scope 'occipital'"),
+                          ("g_h@rV1+lPFCDL", r"not simulated: \['lPFCDL'\]"),
+                          ("global_coupling@posterior", "cannot be scoped"),
+                          ("g_hh@posterior", "cannot fit 'g_hh'")]:  # fmt: skip
+        with pytest.raises(ValueError, match=message):
+            check_parameters(model, [FitParameter(name, 0.1, 0.2)])
+    two = wb.BrainModel(wb.load_connectome("tvb76").subset(["rPFCDL", "rV1"]))
+    with pytest.raises(ValueError, match="scope 'central' holds none of the simulated"):
+        check_parameters(two, [FitParameter("g_h@central", 0.1, 0.2)])
+
+
 def test_a_dask_address_that_does_not_answer_fails_clearly_and_fast(monkeypatch):
     import time
 

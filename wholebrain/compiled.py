@@ -48,6 +48,7 @@ import subprocess
 import sys
 import tempfile
 import time
+import weakref
 from collections import deque
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
@@ -85,7 +86,21 @@ _PROGRESS_TAG = "WBPROGRESS"
 _GENERATION = [0]
 
 
+#: compiled brains alive in this process; the next build releases their Brian2 objects
+_LIVE: weakref.WeakSet[CompiledBrain] = weakref.WeakSet()
+
+
 def _bump_generation() -> int:
+    """Invalidate every earlier compiled brain (call after ``b2.device.reinit()``).
+
+    Their Brian2 objects are released and collected: Brian2 names code objects uniquely
+    among the *living* ones, so objects of an earlier build still alive (a brain the caller
+    still holds, or garbage not yet collected) would rename this build's code
+    (``IN_stateupdater_codeobject_1``) and force a full recompilation.
+    """
+    for brain in list(_LIVE):
+        brain._release()
+    gc.collect()
     _GENERATION[0] += 1
     return _GENERATION[0]
 
@@ -222,12 +237,13 @@ class CompiledBrain:
         )  # fmt: skip
         self.project.mkdir(parents=True, exist_ok=True)
         t0 = time.perf_counter()
-        # Brian2 names code objects uniquely among the *living* ones: objects of an earlier
-        # build still waiting for the garbage collector would rename this build's code
-        # (IN_stateupdater_codeobject_1) and force a full recompilation
-        gc.collect()
         b2.device.reinit()
+        # main.cpp records the default clock's dt as the process left it (an earlier build or
+        # simulation at another dt would change main.cpp and recompile it): start from
+        # Brian2's own default every time, set in runtime mode so that no build records it
+        b2.set_device("runtime")
         b2.device.activate()
+        b2.defaultclock.dt = 0.1 * b2.ms
         self._generation = _bump_generation()
         b2.set_device("cpp_standalone", directory=str(self.project), build_on_run=False)
         # 0 = no OpenMP at all (1 thread would still pay OpenMP's overheads)
@@ -258,6 +274,13 @@ class CompiledBrain:
         self.compile_s = sum(v for v in timers.values() if v is not None)
         self.clock_dts_ms = sorted({float(obj.clock.dt / b2.ms) for obj in network.sorted_objects})
         self.n_runs = 0
+        _LIVE.add(self)
+
+    def _release(self) -> None:
+        """Drop the Brian2 objects (the device no longer holds this brain's project)."""
+        self._net = None
+        self._state_vars = []
+        self._device = None
 
     # ------------------------------------------------------------------ building
     def _long_range(self, model: BrainModel) -> list[Any] | None:

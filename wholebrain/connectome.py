@@ -44,6 +44,9 @@ from . import connectome_io as io
 
 __all__ = ["Connectome", "DelayFloorWarning", "load_connectome"]
 
+#: index of the anterior axis of the centres in known frames
+_ANTERIOR_AXIS = {"tvb": 0, "mni": 1, "talairach": 1, "ras": 1}
+
 NormalizationMode = Literal["max", "row_sum", "in_degree", "none"]
 
 
@@ -343,6 +346,36 @@ class Connectome:
         weights = self.weights.copy()
         np.fill_diagonal(weights, 0.0)
         return replace(self, weights=weights)
+
+    def region_groups(self) -> dict[str, tuple[str, ...]]:
+        """Regions split into thirds of the anterior-posterior extent of their centres.
+
+        Returns ``frontal``, ``central`` and ``posterior`` (each possibly empty), the thirds
+        of the span between the most posterior and the most anterior centre, the same split
+        as :func:`wholebrain.analysis.groups_by_position` makes of sensors. The anterior axis
+        is +x in the ``tvb`` frame and +y in RAS frames (``MNI``, ``talairach``).
+        """
+        axis = _ANTERIOR_AXIS.get(self.frame.lower())
+        if axis is None:
+            raise ValueError(
+                f"the anterior axis of the {self.frame!r} frame is unknown; name the regions "
+                "explicitly (e.g. rV1+lV1)"
+            )
+        a = self.centres_mm[:, axis]
+        if not np.isfinite(a).all():
+            missing = [lab for lab, v in zip(self.labels, a, strict=True) if not np.isfinite(v)]
+            raise ValueError(f"regions without centres cannot be grouped by position: {missing}")
+        lo, hi = a.min(), a.max()
+        cut_lo, cut_hi = lo + (hi - lo) / 3, lo + 2 * (hi - lo) / 3
+
+        def pick(mask: np.ndarray) -> tuple[str, ...]:
+            return tuple(lab for lab, m in zip(self.labels, mask, strict=True) if m)
+
+        return {
+            "frontal": pick(a > cut_hi),
+            "central": pick((a >= cut_lo) & (a <= cut_hi)),
+            "posterior": pick(a < cut_lo),
+        }
 
     # ------------------------------------------------------------------ files
     def _fields(self) -> dict[str, Any]:

@@ -31,6 +31,12 @@ Parameters a fit may vary (:class:`FitParameter` names)
     parameter by name (``g_h``, ``gabaa_cond_mult``, ...). Velocity,
     cell counts and other structural parameters change the compiled network and cannot be
     fitted this way.
+Regional parameters
+    ``NAME@SCOPE`` sets a column parameter, ``propofol_level`` or ``propofol_dose`` only in
+    the regions of SCOPE (``frontal``, ``central``, ``posterior``: thirds of the brain's
+    anterior-posterior extent, or labels joined by ``+`` such as ``rV1+lV1``), on top of the
+    brain-wide values. Example: ``propofol_dose`` with ``g_h@posterior`` fits one dose and
+    the posterior thalamic h-current apart from the rest of the brain.
 """
 
 from __future__ import annotations
@@ -58,6 +64,10 @@ PROPOFOL_LEVEL = "propofol_level"
 PROPOFOL_DOSE = "propofol_dose"
 #: fitted names that are not column parameters
 SPECIAL = (*MODEL_FIELDS, PROPOFOL_LEVEL, PROPOFOL_DOSE)
+#: ``NAME@SCOPE`` sets NAME only in the scope's regions
+SCOPE_SEP = "@"
+#: named scopes (:meth:`wholebrain.Connectome.region_groups`)
+REGION_GROUPS = ("frontal", "central", "posterior")
 _FORMAT = "wholebrain.fit-history/1"
 
 
@@ -142,26 +152,79 @@ def dose_parameters(column: str) -> tuple[str, ...]:
     return tuple(names)
 
 
+def split_scope(name: str) -> tuple[str, str | None]:
+    """``"g_h@posterior"`` -> ``("g_h", "posterior")``; an unscoped name gets ``None``."""
+    base, sep, scope = name.partition(SCOPE_SEP)
+    return base.strip(), (scope.strip() if sep else None)
+
+
+def scope_regions(model: BrainModel, scope: str) -> tuple[str, ...]:
+    """The simulated regions a scope names.
+
+    A scope is a group of :meth:`wholebrain.Connectome.region_groups` (``frontal``,
+    ``central``, ``posterior``: thirds of the brain's anterior-posterior extent) or region
+    labels joined by ``+`` (``rV1+lV1``).
+    """
+    kept = model.region_labels
+    if scope in REGION_GROUPS:
+        if model.connectome is None:
+            raise ValueError(f"the scope {scope!r} needs a connectome (its region positions)")
+        regions = tuple(r for r in model.connectome.region_groups()[scope] if r in kept)
+        if not regions:
+            raise ValueError(f"the scope {scope!r} holds none of the simulated regions {kept}")
+        return regions
+    regions = tuple(r.strip() for r in scope.split("+"))
+    unknown = [r for r in regions if r not in kept]
+    if unknown or not scope:
+        raise ValueError(
+            f"unknown scope {scope!r}: use {' / '.join(REGION_GROUPS)} or simulated region "
+            f"labels joined by '+' (not simulated: {unknown})"
+        )
+    return regions
+
+
+def _column_values(column: str, values: Mapping[str, float], level: float) -> dict[str, float]:
+    """Column parameters set by ``values`` (level, then dose, then named parameters)."""
+    out: dict[str, float] = {}
+    if PROPOFOL_LEVEL in values or PROPOFOL_DOSE in values:
+        out.update(propofol_overrides(column, float(values.get(PROPOFOL_LEVEL, level))))
+    if PROPOFOL_DOSE in values:
+        out.update(dict.fromkeys(dose_parameters(column), float(values[PROPOFOL_DOSE])))
+    for name, value in values.items():
+        if name not in SPECIAL:
+            out[name] = float(value)
+    return out
+
+
 def model_changes(model: BrainModel, values: Mapping[str, float]) -> dict[str, Any]:
     """The :data:`wholebrain.compiled.RUN_FIELDS` changes that set ``values`` in ``model``.
 
     ``propofol_level`` is applied first, then ``propofol_dose`` (at level 1 unless the level
-    is given), so a column parameter fitted with them wins.
+    is given), so a column parameter fitted with them wins. Scoped names (``NAME@SCOPE``, see
+    :func:`scope_regions`) go into the scope's region overrides, on top of the brain-wide
+    values: a scope's dose uses the scope's level, else the brain-wide one, else 1.
     """
     changes: dict[str, Any] = {}
-    overrides = dict(model.overrides)
-    if PROPOFOL_LEVEL in values or PROPOFOL_DOSE in values:
-        level = float(values.get(PROPOFOL_LEVEL, 1.0))
-        overrides.update(propofol_overrides(model.column, level))
-    if PROPOFOL_DOSE in values:
-        overrides.update(dict.fromkeys(dose_parameters(model.column), float(values[PROPOFOL_DOSE])))
+    wide = {n: v for n, v in values.items() if split_scope(n)[1] is None}
+    scoped: dict[str, dict[str, float]] = {}
     for name, value in values.items():
+        base, scope = split_scope(name)
+        if scope is not None:
+            scoped.setdefault(scope, {})[base] = value
+    overrides = {**model.overrides, **_column_values(model.column, wide, 1.0)}
+    for name, value in wide.items():
         if name in MODEL_FIELDS:
             changes[name] = float(value)
-        elif name not in SPECIAL:
-            overrides[name] = float(value)
+    level = float(wide.get(PROPOFOL_LEVEL, 1.0))
+    regional = {k: dict(v) for k, v in model.region_overrides.items()}
+    for scope, vals in scoped.items():
+        params = _column_values(model.column, vals, level)
+        for region in scope_regions(model, scope):
+            regional.setdefault(region, {}).update(params)
     if overrides != dict(model.overrides):
         changes["overrides"] = overrides
+    if regional != {k: dict(v) for k, v in model.region_overrides.items()}:
+        changes["region_overrides"] = regional
     return changes
 
 
@@ -188,7 +251,12 @@ def check_names(model: BrainModel, names: Sequence[str]) -> None:
     column = model.column_model
     params = model.column_params()[0].as_dict()
     structural = set(column.module.STRUCTURAL)
-    for name in names:
+    for full in names:
+        name, scope = split_scope(full)
+        if scope is not None:
+            if name in MODEL_FIELDS:
+                raise ValueError(f"{name} is a field of the whole brain; it cannot be scoped")
+            scope_regions(model, scope)
         if name == PROPOFOL_DOSE:
             dose_parameters(model.column)
         if name in SPECIAL:
