@@ -17,6 +17,12 @@ The study of the issue, in two steps (8 regions, scale 1, about 20 + 60 min on 2
     python scripts/fit_propofol.py --out fit-propofol-out --param propofol_dose=0.002:0.02:log \
         --absolute --offset-db 18.26 --no-anteriorization
 
+    # 3. the same with a posterior term: one brain-wide dose plus the posterior thalamic
+    #    h-current, with frontal-minus-posterior alpha back in the objective
+    python scripts/fit_propofol.py --out fit-propofol-regional --param \
+        propofol_dose=0.002:0.02:log g_h@posterior=0.001:0.4:log --absolute \
+        --offset-db 18.26 --evaluations 12
+
 Why these choices: relative band power is dominated by the recording's aperiodic (1/f)
 background, which the model lacks, and along ``propofol_level`` the model is not monotone
 (wake and the full propofol condition have similar flat spectra, the slow-wave state lies
@@ -24,8 +30,14 @@ between them), so a relative fit of the level cannot order awake and propofol. T
 surrogate x (Table 1: higher x, more synchronous slow waves, more peak-max) under the
 propofol condition raises frontal alpha power steadily; absolute power needs the model's one
 free amplitude (the dipole scale) fixed once, here on the wake condition against the awake
-recording. Frontal-minus-posterior alpha is left out of the objective because identical
-columns cannot make the awake posterior alpha; it is still reported as a direction.
+recording. Identical columns cannot make the awake posterior alpha (their
+frontal-minus-posterior alpha is set by where the sources sit: +8 to +14 dB here), so step 2
+leaves that feature out of the objective, and step 3 gives the posterior regions
+(``posterior``: the back third of the brain, here V1) their own thalamic h-current. In this
+model the TC cells' alpha needs a low h-current, so the posterior g_h stands in for the
+posterior thalamic alpha generator that the paper's TC cells lack (the high-threshold TC
+cells of Vijayan et al. 2013); its fitted value is a phenomenological setting, not a
+measured propofol effect on HCN channels.
 
 Other uses:
 

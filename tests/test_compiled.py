@@ -49,6 +49,9 @@ def test_parameters_and_seed_change_without_recompiling(setup):
     assert b.params[0]["g_h"] == 0.4 and a.provenance["coupling"]["global_coupling"] == 0.5
     assert not np.array_equal(a.eeg_proxy, fresh["intact"].eeg_proxy)
     assert not np.array_equal(b.eeg_proxy, fresh["intact"].eeg_proxy)
+    c = brain.run(seed=3, region_overrides={"rV1": {"g_h": 0.4}})  # one region's values
+    assert [p["g_h"] for p in c.params] == [0.005, 0.005, 0.4, 0.005]
+    assert not np.array_equal(c.eeg_proxy[2], fresh["intact"].eeg_proxy[2])
     assert mtimes and all(p.stat().st_mtime_ns == t for p, t in mtimes.items())  # no recompile
 
 

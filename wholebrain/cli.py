@@ -105,7 +105,9 @@ def _parser() -> argparse.ArgumentParser:
     fit.add_argument("--param", action="append", metavar="NAME=LOW:HIGH[:log]",
                      help="a fitted parameter and its bounds (repeatable), e.g. "
                      "propofol_level=0:1, propofol_dose=0.002:0.05:log, global_coupling=0:4, "
-                     "g_h=0.005:0.4:log")  # fmt: skip
+                     "g_h=0.005:0.4:log; NAME@SCOPE fits it in part of the brain only: "
+                     "g_h@posterior=0.005:0.4:log (frontal/central/posterior, or "
+                     "rV1+lV1)")  # fmt: skip
     fit.add_argument("--evaluations", type=int, help="number of evaluations (default 20)")
     fit.add_argument("--history", help="JSON-lines history; again to resume (default "
                      "<out>/fit_history.jsonl)")  # fmt: skip
