@@ -204,26 +204,26 @@ def model_changes(model: BrainModel, values: Mapping[str, float]) -> dict[str, A
     :func:`scope_regions`) go into the scope's region overrides, on top of the brain-wide
     values: a scope's dose uses the scope's level, else the brain-wide one, else 1.
     """
-    changes: dict[str, Any] = {}
-    wide = {n: v for n, v in values.items() if split_scope(n)[1] is None}
+    wide: dict[str, float] = {}
     scoped: dict[str, dict[str, float]] = {}
     for name, value in values.items():
         base, scope = split_scope(name)
-        if scope is not None:
+        if scope is None:
+            wide[name] = value
+        else:
             scoped.setdefault(scope, {})[base] = value
+    changes: dict[str, Any] = {k: float(v) for k, v in wide.items() if k in MODEL_FIELDS}
     overrides = {**model.overrides, **_column_values(model.column, wide, 1.0)}
-    for name, value in wide.items():
-        if name in MODEL_FIELDS:
-            changes[name] = float(value)
+    if overrides != dict(model.overrides):
+        changes["overrides"] = overrides
     level = float(wide.get(PROPOFOL_LEVEL, 1.0))
-    regional = {k: dict(v) for k, v in model.region_overrides.items()}
+    before = {k: dict(v) for k, v in model.region_overrides.items()}
+    regional = {k: dict(v) for k, v in before.items()}
     for scope, vals in scoped.items():
         params = _column_values(model.column, vals, level)
         for region in scope_regions(model, scope):
             regional.setdefault(region, {}).update(params)
-    if overrides != dict(model.overrides):
-        changes["overrides"] = overrides
-    if regional != {k: dict(v) for k, v in model.region_overrides.items()}:
+    if regional != before:
         changes["region_overrides"] = regional
     return changes
 
