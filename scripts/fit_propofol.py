@@ -6,7 +6,8 @@ prints, per segment, the fitted values and the feature errors, and then whether 
 models change in the same direction as the recordings from awake to propofol (frontal slow
 and alpha power, relative and absolute dB, and frontal-minus-posterior alpha).
 
-The study of the issue, in two steps (8 regions, scale 1, about 20 + 60 min on 2 cores):
+The study of the issue, in three steps (8 regions, scale 1, about 20 + 60 + 60 min on 2
+cores):
 
     # 1. each point once, scored against both segments; prints the amplitude calibration
     #    (awake recording minus the model's wake condition, dB) from the first point
@@ -16,12 +17,15 @@ The study of the issue, in two steps (8 regions, scale 1, about 20 + 60 min on 2
     # 2. fit the paper's dose surrogate on absolute band power with that calibration
     python scripts/fit_propofol.py --out fit-propofol-out --param propofol_dose=0.002:0.02:log \
         --absolute --offset-db 18.26 --no-anteriorization
-
     # 3. the same with a posterior term: one brain-wide dose plus the posterior thalamic
     #    h-current, with frontal-minus-posterior alpha back in the objective
     python scripts/fit_propofol.py --out fit-propofol-regional --param \
         propofol_dose=0.002:0.02:log g_h@posterior=0.001:0.4:log --absolute \
         --offset-db 18.26 --evaluations 12
+
+Step 3 orders the dose (awake 0.0020, propofol 0.0044 in session 6) and reproduces the rise
+of frontal alpha and slow power (absolute dB) and of frontal-minus-posterior alpha; the
+shares of total power do not follow (the model's beta rises with them).
 
 Why these choices: relative band power is dominated by the recording's aperiodic (1/f)
 background, which the model lacks, and along ``propofol_level`` the model is not monotone
