@@ -172,11 +172,23 @@ def _save(fig: Figure, path: str | os.PathLike) -> Path:
     return path
 
 
+#: the electrodes that define EEGLAB's head circle (the Fpz-T8-Oz-T7 ring)
+_EEGLAB_RING = ("Fpz", "Oz", "T7", "T8")
+
+
+def topomap_sphere(info: mne.Info) -> str:
+    """Head circle for topomaps: EEGLAB's ring through Fpz, T7, Oz and T8 where the montage
+    has them (MNE's ``"auto"`` sphere fits tvb-data's 65 electrodes small and draws many of
+    them outside the head), else ``"auto"``."""
+    return "eeglab" if set(_EEGLAB_RING) <= set(info["ch_names"]) else "auto"
+
+
 def plot_sensors(info: mne.Info, path: str | os.PathLike) -> Path:
     """Electrode positions on the head outline (top view, names shown) to a PNG."""
     fig = Figure(figsize=(6, 6))
     ax = fig.add_subplot()
-    mne.viz.plot_sensors(info, kind="topomap", show_names=True, axes=ax, show=False, sphere="auto")
+    mne.viz.plot_sensors(info, kind="topomap", show_names=True, axes=ax, show=False,
+                         sphere=topomap_sphere(info))  # fmt: skip
     return _save(fig, path)
 
 
@@ -192,7 +204,8 @@ def plot_band_topomap(
     fig = Figure(figsize=(5, 4.5))
     ax = fig.add_subplot()
     # dB values are all negative: a diverging map centred on 0 dB would paint them one colour
-    im, _ = mne.viz.plot_topomap(power, raw.info, axes=ax, show=False, sphere="auto",
+    im, _ = mne.viz.plot_topomap(power, raw.info, axes=ax, show=False,
+                                 sphere=topomap_sphere(raw.info),
                                  cmap="viridis", vlim=(power.min(), power.max()))  # fmt: skip
     fig.colorbar(im, ax=ax, label=f"{lo:g}-{hi:g} Hz power (dB)")
     return _save(fig, path)

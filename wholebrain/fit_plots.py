@@ -13,7 +13,7 @@ import numpy as np
 from matplotlib.figure import Figure
 
 from .analysis import groups_by_position
-from .export import _save
+from .export import _save, topomap_sphere
 from .spectrum import ALPHA_BAND, BANDS
 
 #: range whose total power normalises the spectra (the model's EEG scale is arbitrary)
@@ -98,7 +98,8 @@ def plot_topomaps(
     fig = Figure(figsize=(4.5 * len(panels), 4.2))
     for k, ((name, raw), v) in enumerate(zip(panels, values, strict=True)):
         ax = fig.add_subplot(1, len(panels), k + 1)
-        im, _ = mne.viz.plot_topomap(v, raw.info, axes=ax, show=False, sphere="auto",
+        im, _ = mne.viz.plot_topomap(v, raw.info, axes=ax, show=False,
+                                     sphere=topomap_sphere(raw.info),
                                      cmap="viridis", vlim=vlim)  # fmt: skip
         ax.set_title(f"{name}: relative alpha")
     fig.colorbar(im, ax=fig.axes, label="alpha / total power (dB)", shrink=0.8)

@@ -10,7 +10,7 @@ import mne
 import numpy as np
 from matplotlib.figure import Figure
 
-from .export import _save
+from .export import _save, topomap_sphere
 from .lesion import INTACT
 
 
@@ -38,7 +38,8 @@ def plot_topomap_changes(study: Any, path: str | os.PathLike, top: int = 4) -> P
     fig = Figure(figsize=(3.6 * len(regions) + 1, 3.8))
     for k, (region, change) in enumerate(zip(regions, changes, strict=True)):
         ax = fig.add_subplot(1, len(regions), k + 1)
-        im, _ = mne.viz.plot_topomap(change, study.info, axes=ax, show=False, sphere="auto",
+        im, _ = mne.viz.plot_topomap(change, study.info, axes=ax, show=False,
+                                     sphere=topomap_sphere(study.info),
                                      cmap="RdBu_r", vlim=(-lim, lim))  # fmt: skip
         ax.set_title(f"{region} disconnected")
     fig.colorbar(im, ax=fig.axes, label="relative alpha change (dB)", shrink=0.8)
