@@ -63,7 +63,7 @@ from pathlib import Path
 
 import wholebrain as wb
 from wholebrain.analysis import groups_by_position
-from wholebrain.fit import FitParameter, fit
+from wholebrain.fit import PROPOFOL_DOSE, PROPOFOL_LEVEL, FitParameter, fit
 from wholebrain.forward import calibrated_scale
 from wholebrain.objective import ANTERIORIZATION, FeatureSpec, power_offset_db, summary_features
 from wholebrain.recorded import load_purdon, purdon_groups
@@ -203,7 +203,7 @@ def print_directions(values: dict, target: dict, model: dict) -> None:
     print("\nawake -> high propofol")
     for name, (a, h) in values.items():
         # only the brain-wide propofol parameters have a required order (propofol > awake)
-        if name in ("propofol_level", "propofol_dose"):
+        if name in (PROPOFOL_LEVEL, PROPOFOL_DOSE):
             verdict = "ordered" if h > a else "NOT ordered"
         else:
             verdict = "up" if h > a else "down"
