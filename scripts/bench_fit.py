@@ -22,7 +22,7 @@ import time
 from pathlib import Path
 
 import wholebrain as wb
-from wholebrain.fit import FitParameter, fit, model_changes
+from wholebrain.studies.fit import FitParameter, fit, model_changes
 
 
 def main() -> int:

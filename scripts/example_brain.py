@@ -57,8 +57,8 @@ def proxy_traces(res, path: Path, labels: list[str]) -> Path:
 
 def main() -> None:
     import wholebrain as wb
-    from wholebrain import export
-    from wholebrain.connectome_plots import plot_glass_brain
+    from wholebrain import sensor_plots
+    from wholebrain.connectome.plots import plot_glass_brain
 
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--duration", type=float, default=3.0, help="simulated s")
@@ -81,8 +81,8 @@ def main() -> None:
     plot_glass_brain(con, out / "brain_connectome.png")
     rate_map(res, out / "brain_rates.png")
     proxy_traces(res, out / "brain_proxy.png", ["rPFCDL", "rM1", "rPCI", "rV1", "rTCI"])
-    export.plot_psd_groups(raw.copy().crop(tmin=0.5), out / "brain_psd.png")
-    export.plot_band_topomap(raw.copy().crop(tmin=0.5), out / "brain_alpha_topomap.png")
+    sensor_plots.plot_psd_groups(raw.copy().crop(tmin=0.5), out / "brain_psd.png")
+    sensor_plots.plot_band_topomap(raw.copy().crop(tmin=0.5), out / "brain_alpha_topomap.png")
     rates = {k: round(float(v.mean()), 2) for k, v in res.rates(t_start=0.5).items()}
     per_s = wall / args.duration
     print(f"{args.duration:g} s of 76 regions in {wall:.0f} s wall ({per_s:.0f} s per simulated "

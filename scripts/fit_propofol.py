@@ -63,11 +63,11 @@ from pathlib import Path
 
 import wholebrain as wb
 from wholebrain.analysis import groups_by_position
-from wholebrain.fit import PROPOFOL_DOSE, PROPOFOL_LEVEL, FitParameter, fit
 from wholebrain.forward import calibrated_scale
 from wholebrain.objective import ANTERIORIZATION, FeatureSpec, power_offset_db, summary_features
 from wholebrain.recorded import load_purdon, purdon_groups
-from wholebrain.scan import parse_point, scan
+from wholebrain.studies.fit import PROPOFOL_DOSE, PROPOFOL_LEVEL, FitParameter, fit
+from wholebrain.studies.scan import parse_point, scan
 
 #: frontal, central and posterior regions of both hemispheres
 REGIONS = ["rPFCDL", "lPFCDL", "rPFCM", "lPFCM", "rM1", "lM1", "rV1", "lV1"]

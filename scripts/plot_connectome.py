@@ -11,7 +11,7 @@ import argparse
 from pathlib import Path
 
 import wholebrain as wb
-from wholebrain import connectome_plots
+from wholebrain.connectome import plots
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -25,11 +25,9 @@ def main(argv: list[str] | None = None) -> None:
     con = wb.load_connectome(args.connectome)
     args.out.mkdir(parents=True, exist_ok=True)
     stem = con.name or "connectome"
-    connectome_plots.plot_glass_brain(con, args.out / f"{stem}_glass.png")
-    connectome_plots.plot_matrices(con, args.velocity, args.out / f"{stem}_matrices.png")
-    connectome_plots.plot_delay_histogram(
-        con, args.velocity, args.dt, path=args.out / f"{stem}_delays.png"
-    )
+    plots.plot_glass_brain(con, args.out / f"{stem}_glass.png")
+    plots.plot_matrices(con, args.velocity, args.out / f"{stem}_matrices.png")
+    plots.plot_delay_histogram(con, args.velocity, args.dt, path=args.out / f"{stem}_delays.png")
     print(f"{con!r}: figures in {args.out}")
 
 

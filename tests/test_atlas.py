@@ -11,8 +11,8 @@ import numpy as np
 import pytest
 
 import wholebrain as wb
-from wholebrain import atlas, connectome_plots
-from wholebrain.connectome_io import save_matrix
+from wholebrain.connectome import atlas, plots
+from wholebrain.connectome.io import save_matrix
 
 # ------------------------------------------------------------------ shipped atlases
 
@@ -154,10 +154,10 @@ def test_user_matrix_pairs_with_atlas_centroids_by_label(cubes, tmp_path):
 # ------------------------------------------------------------------ plots
 def test_plots_write_png_files(tmp_path):
     con = wb.load_connectome("tvb76")
-    connectome_plots.plot_glass_brain(con, tmp_path / "glass.png")
-    connectome_plots.plot_matrices(con, 3.0, tmp_path / "matrices.png")
+    plots.plot_glass_brain(con, tmp_path / "glass.png")
+    plots.plot_matrices(con, 3.0, tmp_path / "matrices.png")
     with pytest.warns(UserWarning, match="66 of 1560 edges"):
-        connectome_plots.plot_delay_histogram(con, 3.0, dt_ms=0.1, path=tmp_path / "hist.png")
+        plots.plot_delay_histogram(con, 3.0, dt_ms=0.1, path=tmp_path / "hist.png")
     for name in ("glass", "matrices", "hist"):
         assert (tmp_path / f"{name}.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
 
@@ -167,7 +167,7 @@ def test_glass_brain_needs_centres(tmp_path):
     con = wb.load_connectome(tmp_path / "w.npy", labels=["a", "b"], tract_lengths=np.ones((2, 2)))
     assert con.frame == "none"
     with pytest.raises(ValueError, match="no centres"):
-        connectome_plots.display_coords(con)
+        plots.display_coords(con)
 
 
 def test_every_subpackage_and_the_atlases_are_listed_for_installation():

@@ -105,7 +105,7 @@ def test_bad_checkpoint_settings_fail_before_building(tmp_path):
 
 
 def test_unavailable_backend_says_why_before_building():
-    from wholebrain.simulate import backend_status
+    from wholebrain.engine.settings import backend_status
 
     why = backend_status()["cuda"]
     if why is None:

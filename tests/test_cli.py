@@ -145,7 +145,7 @@ def test_fit_and_lesion_run_end_to_end(small_atlas, small_brain_build, tmp_path,
     """Small brain, short runs: the fit and the lesion study write their tables, figures,
     reports and EEG, and MNE opens the EEG. The first objective of the fit is NaN: that
     evaluation is recorded and skipped, the fit goes on."""
-    from wholebrain import fit as wfit
+    from wholebrain.studies import fit as wfit
 
     calls = []
 

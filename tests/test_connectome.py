@@ -12,7 +12,7 @@ import pytest
 
 import wholebrain as wb
 from wholebrain.connectome import Connectome, DelayFloorWarning
-from wholebrain.connectome_io import infer_hemispheres, save_matrix
+from wholebrain.connectome.io import infer_hemispheres, save_matrix
 
 
 @pytest.fixture(scope="module")

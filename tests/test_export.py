@@ -8,12 +8,11 @@ import mne
 import numpy as np
 import pytest
 
-from wholebrain.export import (
-    export_raw,
+from wholebrain.export import export_raw, read_export
+from wholebrain.sensor_plots import (
     plot_band_topomap,
     plot_psd_groups,
     plot_sensors,
-    read_export,
     sensor_group,
 )
 

@@ -8,9 +8,9 @@ import numpy as np
 import pytest
 
 import wholebrain as wb
-from wholebrain import parallel
-from wholebrain.fit import FitParameter, check_parameters, fit, model_changes
 from wholebrain.objective import FeatureSpec
+from wholebrain.studies import parallel
+from wholebrain.studies.fit import FitParameter, check_parameters, fit, model_changes
 
 needs_cxx = pytest.mark.skipif(shutil.which("g++") is None, reason="needs a C++ compiler")
 LABELS = ["rA1", "rA2", "rV1", "lV1"]  # the small brain of test_compiled: same build

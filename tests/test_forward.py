@@ -12,6 +12,7 @@ import pytest
 
 import wholebrain as wb
 from wholebrain import headmodel as hm
+from wholebrain.cache import cache_dir
 from wholebrain.forward import DipoleScale, calibrated_scale, make_forward
 from wholebrain.objective import FeatureSpec, power_offset_db, summary_features
 
@@ -98,8 +99,8 @@ def test_second_build_reads_cache_fast_and_identically(fwd, con, cache):
 
 def test_cache_dir_follows_argument_then_environment(tmp_path, monkeypatch):
     monkeypatch.setenv("WHOLEBRAIN_CACHE", str(tmp_path / "env"))
-    assert hm.cache_dir() == tmp_path / "env"
-    assert hm.cache_dir(tmp_path / "arg") == tmp_path / "arg"
+    assert cache_dir() == tmp_path / "env"
+    assert cache_dir(tmp_path / "arg") == tmp_path / "arg"
 
 
 def test_atomic_write_leaves_nothing_when_writer_fails(tmp_path):

@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 import wholebrain as wb
-from wholebrain.simulate import backend_status
+from wholebrain.engine.settings import backend_status
 
 pytestmark = pytest.mark.skipif(
     backend_status()["cuda"] is not None, reason=f"cuda: {backend_status()['cuda']}"

@@ -9,8 +9,8 @@ import numpy as np
 import pytest
 
 import wholebrain as wb
-from wholebrain.lesion import INTACT, REGION_CORRELATION, lesion_study, region_correlation
 from wholebrain.objective import FeatureSpec
+from wholebrain.studies.lesion import INTACT, REGION_CORRELATION, lesion_study, region_correlation
 
 needs_cxx = pytest.mark.skipif(shutil.which("g++") is None, reason="needs a C++ compiler")
 LABELS = ["rA1", "rA2", "rV1", "lV1"]  # the small brain of test_compiled: same build

@@ -19,7 +19,7 @@ from test_fit import (  # noqa: F401
 )
 
 from wholebrain.objective import FeatureSpec
-from wholebrain.scan import parse_point, scan
+from wholebrain.studies.scan import parse_point, scan
 
 POINTS = [{"propofol_level": 0.0}, {"propofol_level": 0.6}, {"propofol_dose": 0.02}]
 

@@ -6,8 +6,9 @@ Data flow (each arrow a plain Python object)::
     column  ────┼─> BrainModel ─> simulate() ─> SimulationResult ─> Forward.to_raw() ─> mne Raw
     condition ──┘
 
-Public names are imported lazily (MNE, nilearn and the forward model load only when used);
-``simulate`` is the exception, see below, so ``import wholebrain`` loads Brian2.
+Public names are imported lazily: ``import wholebrain`` loads neither Brian2 nor MNE; each
+loads when a name that needs it is first used. The package's layout follows the same flow
+(README, "Layout").
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ from __future__ import annotations
 import importlib
 from typing import Any
 
-__version__ = "0.1.0"
+from ._version import __version__ as __version__
 
 # public name -> module that defines it
 _LAZY = {
@@ -23,23 +24,19 @@ _LAZY = {
     "BrainModel": "wholebrain.brain",
     "SimulationResult": "wholebrain.result",
     "load_result": "wholebrain.result",
-    "load_connectome": "wholebrain.connectome",
-    "Connectome": "wholebrain.connectome",
-    "list_atlases": "wholebrain.atlas",
+    "load_connectome": "wholebrain.connectome.load",
+    "Connectome": "wholebrain.connectome.connectome",
+    "list_atlases": "wholebrain.connectome.atlas",
     "make_forward": "wholebrain.forward",
-    "compile_brain": "wholebrain.compiled",
-    "CompiledBrain": "wholebrain.compiled",
+    "simulate": "wholebrain.engine.simulate",
+    "compile_brain": "wholebrain.engine.cpp",
+    "CompiledBrain": "wholebrain.engine.cpp",
     "Forward": "wholebrain.forward",
 }
 
 _MODULES = {"columns"}
 
-__all__ = sorted([*_LAZY, "__version__", "simulate"])
-
-
-# Imported eagerly: the function shares its name with its module, and a lazy attribute would be
-# shadowed by the submodule as soon as anything imports ``wholebrain.simulate``.
-from .simulate import simulate  # noqa: E402, F401
+__all__ = sorted([*_LAZY, "__version__"])
 
 
 def __getattr__(name: str) -> Any:

@@ -23,6 +23,7 @@ from pathlib import Path
 import mne
 import numpy as np
 
+from wholebrain.connectome.groups import ANTERIOR_AXIS, thirds_along_axis
 from wholebrain.pac import STATES, Coupling, StateScore, check_band, coupling, state_score
 from wholebrain.spectrum import (
     ALPHA_BAND,
@@ -102,19 +103,17 @@ def anteriorization(
 def groups_by_position(info: mne.Info) -> dict[str, list[str]]:
     """Split EEG channels into thirds along the anterior-posterior (y) axis of the montage.
 
-    For simulated sensor EEG with a montage; returns ``frontal``, ``central``, ``posterior``.
+    For simulated sensor EEG with a montage; returns ``frontal``, ``central``, ``posterior``,
+    about a third of the channels each (:func:`wholebrain.connectome.groups.thirds_along_axis`,
+    ``cuts="tertiles"``).
     """
     picks = mne.pick_types(info, eeg=True)
     pos = np.array([info["chs"][i]["loc"][:3] for i in picks])
     if len(picks) < 3 or not np.isfinite(pos).all() or np.allclose(pos, 0):
         raise ValueError("info has fewer than 3 EEG channels with positions; set a montage first")
     names = np.array([info["ch_names"][i] for i in picks])
-    lo, hi = np.quantile(pos[:, 1], [1 / 3, 2 / 3])
-    return {
-        "frontal": list(names[pos[:, 1] > hi]),
-        "central": list(names[(pos[:, 1] >= lo) & (pos[:, 1] <= hi)]),
-        "posterior": list(names[pos[:, 1] < lo]),
-    }
+    groups = thirds_along_axis(names, pos, ANTERIOR_AXIS["head"], cuts="tertiles")
+    return {group: list(chans) for group, chans in groups.items()}
 
 
 @dataclass(frozen=True)

@@ -11,6 +11,8 @@ populations send and receive) and lesions. Nothing touches Brian2 until
 from __future__ import annotations
 
 import dataclasses
+import hashlib
+import json
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from types import MappingProxyType
@@ -24,6 +26,11 @@ from .connectome import Connectome
 #: default long-range conductance per synapse at gain 1 (mS/cm^2): one local PYso->PYdr AMPA
 #: input of the propofol run (g 0.005 / NF 20)
 G_LONG_RANGE = 0.005 / 20
+
+# Every field says once whether it shapes the network (a new build) or only the values of a
+# run (a compiled brain reruns it): compiled runs, checkpoints and provenance read it here.
+_STRUCTURE = MappingProxyType({"role": "structure"})
+_RUN = MappingProxyType({"role": "run"})
 
 
 @dataclass(frozen=True)
@@ -65,24 +72,30 @@ class BrainModel:
         Single long-range edges removed.
     labels : tuple of str
         Region labels when there is no connectome.
+
+    Notes
+    -----
+    Fields are either structural (:data:`STRUCTURAL_FIELDS`: they change the Brian2 network,
+    so a compiled brain must be built again) or run fields (:data:`RUN_FIELDS`: values a
+    rerun of the same compiled brain may change).
     """
 
-    connectome: Connectome | None = None
-    column: str = "soplata2023"
-    condition: str = "propofol"
-    global_coupling: float = 0.0
-    velocity: float = 3.0
-    normalization: str = "max"
-    long_range_inputs: int = 20
-    senders: tuple[str, ...] | None = None
-    receivers: tuple[str, ...] | None = None
-    g_long_range: float = G_LONG_RANGE
-    overrides: Mapping[str, Any] = field(default_factory=dict)
-    region_overrides: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
-    disconnected: tuple[str, ...] = ()
-    removed: tuple[str, ...] = ()
-    cut_edges: tuple[tuple[str, str], ...] = ()
-    labels: tuple[str, ...] = ()
+    connectome: Connectome | None = field(default=None, metadata=_STRUCTURE)
+    column: str = field(default="soplata2023", metadata=_STRUCTURE)
+    condition: str = field(default="propofol", metadata=_RUN)
+    global_coupling: float = field(default=0.0, metadata=_RUN)
+    velocity: float = field(default=3.0, metadata=_STRUCTURE)
+    normalization: str = field(default="max", metadata=_STRUCTURE)
+    long_range_inputs: int = field(default=20, metadata=_STRUCTURE)
+    senders: tuple[str, ...] | None = field(default=None, metadata=_STRUCTURE)
+    receivers: tuple[str, ...] | None = field(default=None, metadata=_STRUCTURE)
+    g_long_range: float = field(default=G_LONG_RANGE, metadata=_RUN)
+    overrides: Mapping[str, Any] = field(default_factory=dict, metadata=_RUN)
+    region_overrides: Mapping[str, Mapping[str, Any]] = field(default_factory=dict, metadata=_RUN)
+    disconnected: tuple[str, ...] = field(default=(), metadata=_RUN)
+    removed: tuple[str, ...] = field(default=(), metadata=_STRUCTURE)
+    cut_edges: tuple[tuple[str, str], ...] = field(default=(), metadata=_RUN)
+    labels: tuple[str, ...] = field(default=(), metadata=_STRUCTURE)
 
     def __post_init__(self) -> None:
         if self.connectome is not None and not isinstance(self.connectome, Connectome):
@@ -182,6 +195,22 @@ class BrainModel:
         """Remove single long-range edges, given as (target, source) label pairs."""
         return self.replace(cut_edges=(*self.cut_edges, *edges))
 
+    def describe(self) -> dict[str, Any]:
+        """A JSON-able description of every field that changes a run's result.
+
+        The connectome enters as a digest of its weights, tract lengths and labels; ``labels``
+        are those of the intact model.
+        """
+        out: dict[str, Any] = {}
+        for f in dataclasses.fields(self):
+            value = getattr(self, f.name)
+            if f.name == "connectome":
+                value = None if value is None else _digest(value)
+            elif f.name == "labels":
+                value = list(self.all_labels)
+            out[f.name] = value
+        return json.loads(json.dumps(out, sort_keys=True, default=_jsonable))
+
     # -- derived --------------------------------------------------------------------
     @property
     def all_labels(self) -> tuple[str, ...]:
@@ -250,3 +279,27 @@ class BrainModel:
             kept_regions=self.kept_indices,
             lesions_as_zero=lesions_as_zero,
         )
+
+
+def _fields_of(role: str) -> frozenset[str]:
+    return frozenset(f.name for f in dataclasses.fields(BrainModel) if f.metadata["role"] == role)
+
+
+#: fields that change the network's structure (a rerun of a compiled brain may not)
+STRUCTURAL_FIELDS = _fields_of("structure")
+#: fields a rerun of a compiled brain may change
+RUN_FIELDS = _fields_of("run")
+
+
+def _digest(con: Connectome) -> str:
+    h = hashlib.sha1()
+    for arr in (con.weights, con.tract_lengths_mm):
+        h.update(np.ascontiguousarray(arr, dtype=float).tobytes())
+    h.update("\n".join(con.labels).encode())
+    return h.hexdigest()
+
+
+def _jsonable(value: Any) -> Any:
+    if isinstance(value, Mapping):
+        return {str(k): v for k, v in value.items()}
+    return str(value)

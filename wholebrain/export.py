@@ -1,4 +1,4 @@
-"""Export sensor EEG (FIF, EDF, BrainVision, CSV, NPZ) and quick-look figures (PNG).
+"""Export sensor EEG (FIF, EDF, BrainVision, CSV, NPZ).
 
 Every writer goes through a temporary folder next to the target and renames the finished files
 into place, so an error or a killed run never leaves a partial file under the requested name.
@@ -17,8 +17,6 @@ from typing import Any
 
 import mne
 import numpy as np
-from matplotlib.backends.backend_agg import FigureCanvasAgg
-from matplotlib.figure import Figure
 
 #: file suffix -> format name
 FORMATS = {".fif": "fif", ".edf": "edf", ".vhdr": "brainvision", ".csv": "csv", ".npz": "npz"}
@@ -41,7 +39,7 @@ def _format_of(path: Path, fmt: str | None) -> str:
 
 def provenance(raw: mne.io.BaseRaw, extra: Mapping[str, Any] | None = None) -> dict[str, Any]:
     """Units, sampling and software versions of an export, plus ``extra`` (JSON-serialisable)."""
-    from . import __version__
+    from ._version import __version__
 
     return {
         "software": {"wholebrain": __version__, "mne": mne.__version__, "numpy": np.__version__},
@@ -136,92 +134,3 @@ def read_export(path: str | os.PathLike) -> mne.io.BaseRaw:
     with np.load(path) as z:
         info = mne.create_info([str(n) for n in z["ch_names"]], float(z["sfreq"]), "eeg")
         return mne.io.RawArray(z["data"], info, verbose=False)
-
-
-# --- figures ----------------------------------------------------------------------------------
-
-#: sensor groups by 10-10 name prefix (longest prefix wins)
-GROUPS = {
-    "frontal": ("Fp", "AF", "F"),
-    "central": ("FC", "C"),
-    "temporal": ("FT", "T", "TP"),
-    "parietal": ("CP", "P"),
-    "occipital": ("PO", "O", "Iz", "CB"),  # IO1/IO2 (infraorbital) stay "other"
-}
-
-
-def sensor_group(name: str) -> str:
-    """Region group of a 10-10 electrode name (``"other"`` when it fits none)."""
-    best, length = "other", 0
-    for group, prefixes in GROUPS.items():
-        for prefix in prefixes:
-            if name.upper().startswith(prefix.upper()) and len(prefix) > length:
-                best, length = group, len(prefix)
-    return best
-
-
-def _save(fig: Figure, path: str | os.PathLike) -> Path:
-    path = Path(path)
-    if path.suffix.lower() != ".png":
-        raise ValueError(f"figures are written as PNG; got {path.name!r}, use a .png name")
-    FigureCanvasAgg(fig)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    with tempfile.TemporaryDirectory(dir=path.parent, prefix=".tmp-fig-") as tmp:
-        fig.savefig(Path(tmp) / path.name, dpi=120)
-        os.replace(Path(tmp) / path.name, path)
-    return path
-
-
-#: the electrodes that define EEGLAB's head circle (the Fpz-T8-Oz-T7 ring)
-_EEGLAB_RING = ("Fpz", "Oz", "T7", "T8")
-
-
-def topomap_sphere(info: mne.Info) -> str:
-    """Head circle for topomaps: EEGLAB's ring through Fpz, T7, Oz and T8 where the montage
-    has them (MNE's ``"auto"`` sphere fits tvb-data's 65 electrodes small and draws many of
-    them outside the head), else ``"auto"``."""
-    return "eeglab" if set(_EEGLAB_RING) <= set(info["ch_names"]) else "auto"
-
-
-def plot_sensors(info: mne.Info, path: str | os.PathLike) -> Path:
-    """Electrode positions on the head outline (top view, names shown) to a PNG."""
-    fig = Figure(figsize=(6, 6))
-    ax = fig.add_subplot()
-    mne.viz.plot_sensors(info, kind="topomap", show_names=True, axes=ax, show=False,
-                         sphere=topomap_sphere(info))  # fmt: skip
-    return _save(fig, path)
-
-
-def plot_band_topomap(
-    raw: mne.io.BaseRaw, path: str | os.PathLike, band: tuple[float, float] = (8.0, 13.0)
-) -> Path:
-    """Topomap of band power (dB re 1 V^2/Hz, mean over ``band`` in Hz) to a PNG."""
-    lo, hi = band
-    if not 0 <= lo < hi <= raw.info["sfreq"] / 2:
-        raise ValueError(f"band must satisfy 0 <= low < high <= Nyquist, got {band}")
-    spec = raw.compute_psd(fmin=lo, fmax=hi, verbose=False)
-    power = 10 * np.log10(spec.get_data().mean(axis=1))
-    fig = Figure(figsize=(5, 4.5))
-    ax = fig.add_subplot()
-    # dB values are all negative: a diverging map centred on 0 dB would paint them one colour
-    im, _ = mne.viz.plot_topomap(power, raw.info, axes=ax, show=False,
-                                 sphere=topomap_sphere(raw.info),
-                                 cmap="viridis", vlim=(power.min(), power.max()))  # fmt: skip
-    fig.colorbar(im, ax=ax, label=f"{lo:g}-{hi:g} Hz power (dB)")
-    return _save(fig, path)
-
-
-def plot_psd_groups(raw: mne.io.BaseRaw, path: str | os.PathLike, fmax: float = 45.0) -> Path:
-    """Welch PSD (dB re 1 V^2/Hz) averaged per sensor group (frontal, central, ...) to a PNG."""
-    spec = raw.compute_psd(fmax=min(fmax, raw.info["sfreq"] / 2), verbose=False)
-    psd, freqs = spec.get_data(), spec.freqs
-    fig = Figure(figsize=(7, 4.5))
-    ax = fig.add_subplot()
-    groups = np.array([sensor_group(n) for n in raw.ch_names])
-    for group in [*GROUPS, "other"]:
-        sel = groups == group
-        if sel.any():
-            ax.plot(freqs, 10 * np.log10(psd[sel].mean(0)), label=f"{group} ({int(sel.sum())})")
-    ax.set(xlabel="Frequency (Hz)", ylabel="Power (dB re 1 V²/Hz)", title="PSD per sensor group")
-    ax.legend()
-    return _save(fig, path)

@@ -11,6 +11,9 @@ maps region dipole moments to scalp potentials. Three head models:
 - ``head=<path to a *-bem-sol.fif>``: a user's own FreeSurfer subject BEM, with ``trans`` and
   dipoles at the centroids (in the subject's surface RAS, mm).
 
+The lead fields themselves are computed in :mod:`wholebrain.leadfield`; this module picks
+one, combines it per region and turns region signals into sensor EEG.
+
 Region signal to dipole moment
 ------------------------------
 The column model's EEG proxy is, per region, the AMPA synaptic current summed over the
@@ -28,8 +31,6 @@ defaults give 0.175 pA*m per cell per uA/cm^2, the measured range of a single py
 from __future__ import annotations
 
 import dataclasses
-import difflib
-import logging
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -38,17 +39,11 @@ from typing import Any, Literal
 import mne
 import numpy as np
 
-from . import headmodel as hm
+from .leadfield import centroid_gain, default_vertex_gain, standard_montage, tvb_vertex_regions
 
-logger = logging.getLogger(__name__)
+__all__ = ["DipoleScale", "Forward", "calibrated_scale", "make_forward", "standard_montage"]
 
 Combine = Literal["sum", "mean"]
-
-#: rotation taking MNE head coordinates (x right, y anterior, z up) to the tvb frame
-#: (x anterior, y left, z up)
-_HEAD_TO_TVB = np.array([[0.0, 1.0, 0.0], [-1.0, 0.0, 0.0], [0.0, 0.0, 1.0]])
-#: cortex vertices outside the inner skull are pulled this far inside it (mm)
-_INSIDE_MARGIN_MM = 2.0
 
 
 @dataclass(frozen=True)
@@ -238,142 +233,6 @@ def _region_signal(
     return data, float(sfreq)
 
 
-def standard_montage(name: str) -> mne.channels.DigMontage:
-    """An MNE standard montage by name, or a one-line error listing close matches."""
-    try:
-        return mne.channels.make_standard_montage(name)
-    except ValueError:
-        names = mne.channels.get_builtin_montages()
-        close = difflib.get_close_matches(name, names, n=6, cutoff=0.4)
-        raise ValueError(f"unknown montage {name!r}; close matches: {close or names[:6]}") from None
-
-
-def _tvb_mapping(labels: tuple[str, ...]) -> tuple[np.ndarray, tuple[str, ...]]:
-    """Region index per cortex vertex for a tvb atlas with these labels, or a subset of
-    them (any order); vertices of regions not in ``labels`` get -1."""
-    import zipfile
-
-    for n in (76, 192):
-        with zipfile.ZipFile(hm.tvb_data_dir() / "connectivity" / f"connectivity_{n}.zip") as z:
-            member = next((m for m in z.namelist() if "centres" in m), None)
-            lines = z.read(member).decode().split("\n") if member else []
-        tvb_labels = tuple(line.split()[0] for line in lines if line.strip())
-        if set(labels) <= set(tvb_labels):
-            mapping = np.loadtxt(hm.tvb_data_dir() / "regionMapping" / f"regionMapping_16k_{n}.txt")
-            order = np.array([labels.index(lab) if lab in labels else -1 for lab in tvb_labels])
-            return order[mapping.astype(int)], tvb_labels
-    raise ValueError(
-        f"head='default' needs regions of the tvb76 or tvb192 atlas (labels like {labels[:2]} "
-        "are not); "
-        "use head='sphere' for other atlases"
-    )
-
-
-def _montage_info(names: list[str], pos_tvb_mm: np.ndarray) -> mne.Info:
-    pos_head = pos_tvb_mm @ _HEAD_TO_TVB / 1000.0  # inverse rotation: tvb -> MNE head frame
-    montage = mne.channels.make_dig_montage(
-        dict(zip(names, pos_head, strict=True)), coord_frame="head"
-    )
-    info = mne.create_info(names, 1000.0, "eeg")
-    info.set_montage(montage, verbose=False)
-    return info
-
-
-def _fixed_gain(info, src, bem, trans, verbose) -> np.ndarray:
-    """Fixed-orientation gain (V per A*m) along each source's ``nn``, all sources kept."""
-    fwd = mne.make_forward_solution(
-        info, trans, src, bem, meg=False, eeg=True, mindist=0.0, verbose=verbose
-    )
-    s = fwd["src"][0]
-    if fwd["nsource"] != s["np"]:
-        raise RuntimeError(f"{s['np'] - fwd['nsource']} sources fell outside the inner skull")
-    gain = fwd["sol"]["data"].reshape(len(info.ch_names), -1, 3)
-    return np.einsum("cvk,vk->cv", gain, s["nn"][s["vertno"]])  # nn in head frame, like the gain
-
-
-def default_vertex_gain(
-    ico: int | tuple[int, int, int] = 3,
-    cache: str | os.PathLike | None = None,
-    verbose: Any = None,
-) -> tuple[np.ndarray, list[str], mne.Info]:
-    """Vertex lead field of tvb-data's head: (65, 16384) V per A*m, channel names, info (cached)."""
-    names, raw_pos = hm.read_tvb_sensors()
-    ctx, tris = hm.read_tvb_surface("cortex_16384")
-    # keyed by the raw inputs and the registration constants: a cache hit needs no geometry work
-    key = hm.input_hash(
-        raw_pos,
-        ctx,
-        *hm.HEAD_TO_TVB,
-        ico=ico,
-        scale=hm.HEAD_SCALE,
-        margin=_INSIDE_MARGIN_MM,
-        conductivity=hm.CONDUCTIVITY,
-        shells=hm.shells_digest(),
-    )
-    path = hm.cache_dir(cache) / f"tvb-leadfield-{key}.npz"
-    if path.exists():
-        with np.load(path) as z:
-            return z["gain"], names, _montage_info(names, z["pos"])
-    head = hm.default_head_surfaces(ico)
-    pos = hm.place_sensors_on_scalp(names, raw_pos, head["outer_skin"])
-    nn = hm.vertex_normals(ctx, tris)
-    info = _montage_info(names, pos)
-    # pull the few cortex vertices that poke through the registered inner skull back inside
-    inner = head["inner_skull"]
-    centre = inner[0].mean(0)
-    vec = ctx - centre
-    dist = np.linalg.norm(vec, axis=1)
-    limit = hm.ray_radii(*inner, centre, vec / dist[:, None]) - _INSIDE_MARGIN_MM
-    moved = dist > limit
-    if moved.any():
-        logger.info(
-            "moved %d cortex vertices (max %.1f mm) %.0f mm inside the inner skull",
-            int(moved.sum()),
-            float((dist - limit)[moved].max()),
-            _INSIDE_MARGIN_MM,
-        )
-        ctx = centre + vec * np.minimum(1.0, limit / dist)[:, None]
-    src = mne.setup_volume_source_space(pos=dict(rr=ctx / 1000.0, nn=nn), verbose=verbose)
-    bem = hm.make_default_bem(ico, cache, verbose=verbose)
-    trans = mne.transforms.Transform(
-        "head", "mri", np.block([[_HEAD_TO_TVB, np.zeros((3, 1))], [np.zeros((1, 3)), 1]])
-    )
-    gain = _fixed_gain(info, src, bem, trans, verbose)
-    hm.atomic_write(path, lambda tmp: np.savez(tmp, gain=gain, pos=pos))
-    return gain, names, info
-
-
-def _centroids_head_m(connectome: Any, r0: np.ndarray) -> np.ndarray:
-    """Region centroids in MNE head coordinates (m), centred on the sphere origin ``r0``."""
-    centres = np.asarray(connectome.centres_mm, float)
-    if not np.isfinite(centres).all():
-        raise ValueError("connectome has NaN centres; the sphere model needs every region centroid")
-    frame = str(connectome.frame).lower()
-    if frame == "tvb":
-        centres = centres @ _HEAD_TO_TVB  # tvb -> RAS
-    elif frame not in ("mni", "ras"):
-        raise ValueError(
-            f"connectome frame {connectome.frame!r} is unknown; give centres in 'MNI' or 'tvb'"
-        )
-    return r0 + (centres - centres.mean(0)) / 1000.0
-
-
-def _centroid_forward(connectome, bem, info, trans, r0, verbose) -> np.ndarray:
-    pos = _centroids_head_m(connectome, r0)
-    orient = getattr(connectome, "orientations", None)
-    if orient is None or not np.isfinite(orient).all():
-        orient = pos - r0  # radial
-    else:
-        orient = (
-            np.asarray(orient, float) @ _HEAD_TO_TVB
-            if str(connectome.frame).lower() == "tvb"
-            else orient
-        )
-    orient = orient / np.linalg.norm(orient, axis=1, keepdims=True)
-    src = mne.setup_volume_source_space(pos=dict(rr=pos, nn=orient), verbose=verbose)
-    return _fixed_gain(info, src, bem, trans, verbose)
-
-
 def make_forward(
     connectome: Any,
     *,
@@ -422,7 +281,7 @@ def make_forward(
     labels = tuple(str(lab) for lab in connectome.labels)
     head_name = str(head)
     if head_name == "default":
-        vertex_region, _ = _tvb_mapping(labels)
+        vertex_region, _ = tvb_vertex_regions(labels)
         vgain, names, info = default_vertex_gain(ico, cache, verbose)
         onehot = np.zeros((vgain.shape[1], len(labels)))
         inside = np.flatnonzero(vertex_region >= 0)  # vertices of the simulated regions
@@ -436,7 +295,7 @@ def make_forward(
     info.set_montage(standard_montage(montage), verbose=False)
     if head_name == "sphere":
         bem = mne.make_sphere_model("auto", "auto", info, verbose=verbose)
-        gain = _centroid_forward(connectome, bem, info, None, np.asarray(bem["r0"]), verbose)
+        gain = centroid_gain(connectome, bem, info, None, np.asarray(bem["r0"]), verbose)
         return Forward(gain, tuple(info.ch_names), labels, info, "sphere", "centroid")
     path = Path(head)
     if not path.is_file() or not path.name.endswith(".fif"):
@@ -451,5 +310,5 @@ def make_forward(
             "mne.make_bem_solution and mne.write_bem_solution"
         ) from None
     r0 = bem["surfs"][0]["rr"].mean(0)
-    gain = _centroid_forward(connectome, bem, info, trans, r0, verbose)
+    gain = centroid_gain(connectome, bem, info, trans, r0, verbose)
     return Forward(gain, tuple(info.ch_names), labels, info, head_name, "centroid")

@@ -33,6 +33,8 @@ from pathlib import Path
 import mne
 import numpy as np
 
+from .cache import cache_dir
+
 logger = logging.getLogger(__name__)
 
 #: bumped whenever the geometry or the lead-field computation changes, to invalidate caches
@@ -243,15 +245,6 @@ def place_sensors_on_scalp(
 # --- cache ---------------------------------------------------------------------------------
 
 
-def cache_dir(path: str | os.PathLike | None = None) -> Path:
-    """Cache folder: ``path``, else ``$WHOLEBRAIN_CACHE``, else ``~/.cache/wholebrain``."""
-    if path is None:
-        path = os.environ.get("WHOLEBRAIN_CACHE") or Path.home() / ".cache" / "wholebrain"
-    out = Path(path).expanduser()
-    out.mkdir(parents=True, exist_ok=True)
-    return out
-
-
 def input_hash(*arrays: np.ndarray, **params: object) -> str:
     """Short SHA-256 of arrays (bytes, shape, dtype) and parameters, plus library versions."""
     h = hashlib.sha256(f"{CACHE_VERSION}|{mne.__version__}|{sorted(params.items())!r}".encode())
@@ -303,7 +296,7 @@ def make_default_bem(
     ico : int | tuple of int
         Icosphere level(s) of the resampled shells (see :func:`default_head_surfaces`).
     cache : path-like | None
-        Cache folder (see :func:`cache_dir`).
+        Cache folder (see :func:`wholebrain.cache.cache_dir`).
     verbose : bool | str | int | None
         MNE verbosity for the BEM steps.
 

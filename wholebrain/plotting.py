@@ -4,21 +4,20 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import matplotlib
+import numpy as np
+from matplotlib.figure import Figure
+from scipy.signal import detrend, welch
 
-matplotlib.use("Agg")  # files only; never needs a display
-import matplotlib.pyplot as plt  # noqa: E402
-import numpy as np  # noqa: E402
-from scipy.signal import detrend, welch  # noqa: E402
-
-from .result import SimulationResult  # noqa: E402
+from .figures import save_figure
+from .result import SimulationResult
 
 _COLORS = {"PY": "tab:blue", "IN": "tab:red", "TC": "tab:green", "TRN": "tab:purple"}
 
 
 def plot_raster(res: SimulationResult, path: str | Path, region: int = 0) -> Path:
     """Spike raster of one column, populations stacked (PY bottom, TRN top)."""
-    fig, ax = plt.subplots(figsize=(10, 4.5))
+    fig = Figure(figsize=(10, 4.5))
+    ax = fig.add_subplot()
     offset = 0
     ticks = []
     for pop in res.sizes:
@@ -33,21 +32,24 @@ def plot_raster(res: SimulationResult, path: str | Path, region: int = 0) -> Pat
     ax.set_xlim(0, res.duration_s)
     ax.set_xlabel("time (s)")
     ax.set_title(f"{res.region_labels[region]}: spikes ({res.provenance.get('condition', '')})")
-    return _save(fig, path)
+    fig.tight_layout()
+    return save_figure(fig, path)
 
 
 def plot_proxy(res: SimulationResult, path: str | Path, region: int = 0) -> Path:
     """EEG proxy and each of its parts (detrended, uA/cm^2 summed over cells)."""
     traces = [("proxy", res.eeg_proxy[region])]
     traces += [(f"part {k}", v[region]) for k, v in res.eeg_proxy_parts.items()]
-    fig, axes = plt.subplots(len(traces), 1, figsize=(10, 2 * len(traces)), sharex=True)
+    fig = Figure(figsize=(10, 2 * len(traces)))
+    axes = fig.subplots(len(traces), 1, sharex=True)
     axes = np.atleast_1d(axes)
     for ax, (label, x) in zip(axes, traces, strict=True):
         ax.plot(res.times, detrend(x), lw=0.5, color="k")
         ax.set_ylabel(label, fontsize=8)
     axes[-1].set_xlabel("time (s)")
     axes[0].set_title(f"{res.region_labels[region]}: EEG proxy (uA/cm^2, detrended)")
-    return _save(fig, path)
+    fig.tight_layout()
+    return save_figure(fig, path)
 
 
 def plot_spectrum(
@@ -58,7 +60,8 @@ def plot_spectrum(
     if x.size < 2:
         raise ValueError(f"the run is too short for a spectrum after {t_start} s")
     f, p = welch(detrend(x), fs=res.proxy_sfreq, nperseg=min(x.size, int(4 * res.proxy_sfreq)))
-    fig, ax = plt.subplots(figsize=(6, 4))
+    fig = Figure(figsize=(6, 4))
+    ax = fig.add_subplot()
     sel = (f > 0) & (f <= 40)
     ax.semilogy(f[sel], p[sel], color="k")
     for lo, hi, c in ((0.5, 2, "tab:orange"), (8, 14, "tab:blue")):
@@ -66,7 +69,8 @@ def plot_spectrum(
     ax.set_xlabel("frequency (Hz)")
     ax.set_ylabel("power ((uA/cm^2)^2/Hz)")
     ax.set_title(f"{res.region_labels[region]}: EEG-proxy spectrum")
-    return _save(fig, path)
+    fig.tight_layout()
+    return save_figure(fig, path)
 
 
 def plot_column(res: SimulationResult, folder: str | Path, region: int = 0) -> list[Path]:
@@ -80,14 +84,6 @@ def plot_column(res: SimulationResult, folder: str | Path, region: int = 0) -> l
     if res.duration_s > 1.0:
         paths.append(plot_spectrum(res, folder / "spectrum.png", region))
     return paths
-
-
-def _save(fig, path: str | Path) -> Path:
-    path = Path(path)
-    fig.tight_layout()
-    fig.savefig(path, dpi=120)
-    plt.close(fig)
-    return path
 
 
 __all__ = ["plot_column", "plot_proxy", "plot_raster", "plot_spectrum"]

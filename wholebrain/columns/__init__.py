@@ -1,23 +1,7 @@
 """Column models: a registry mapping a name to its parameter sets and builder.
 
-Every column model is a subpackage providing
-
-* ``STRUCTURAL``: the parameter names that change the network's structure (not per-region);
-* ``DEFAULT_DT_MS`` (integration step, ms) and ``DEFAULT_SENDERS`` / ``DEFAULT_RECEIVERS``
-  (populations that send and receive long-range input in a brain);
-* ``CONDITIONS`` (names of its parameter sets) and ``condition(name, **overrides) -> params``,
-  a frozen dataclass with ``replace(**overrides)``, ``as_dict()`` and ``sizes`` (cells per
-  column and population);
-* optionally ``DOSE_PARAMETERS``: the parameters that a propofol dose surrogate sets together
-  (the ``propofol_dose`` of :mod:`wholebrain.fit`);
-* ``build_columns(params_or_list, n_regions=1, *, seed, record_dt_ms, record_states,
-  record_cells) -> network`` creating all columns in one set of Brian2 objects. The network
-  (see ``soplata2023.ColumnNetwork``) exposes ``n_regions``, ``sizes``, ``groups``,
-  ``objects``, ``spike_monitors`` (key -> monitor; ``spike_sources`` maps keys that are not
-  populations to the population they count), ``proxy_monitor`` recording ``eeg_<part>`` in
-  A/m^2 for each of ``proxy_parts`` (the EEG proxy is their sum), ``state_monitors``,
-  ``synapse_counts``, and for reruns of a compiled brain ``values`` (every value set from
-  the parameters and the seed), ``long_range_synapses`` and ``long_range_weight``.
+What a column model provides (the model protocol) and what all of them share (the network
+container, long-range synapses, outputs) is in :mod:`wholebrain.columns.base`.
 """
 
 from __future__ import annotations

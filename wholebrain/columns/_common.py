@@ -1,10 +1,10 @@
-"""Plumbing shared by the two cheap column models (``lif_ei`` and ``izhikevich_stp``).
+"""Parameters and random draws shared by the two cheap column models (``lif_ei`` and
+``izhikevich_stp``).
 
 Parameter fields that carry their unit, valid range and description; conversion of Brian2
 quantities in user overrides; one-line validation errors naming the parameter; per-region
-random streams and connectivity draws; and the outputs every column network exposes (EEG
-probe, spike and state monitors), built like ``soplata2023`` so that
-:func:`wholebrain.simulate` reads them the same way.
+random streams, connectivity draws and the Poisson drive. What *every* column model shares
+(the network container, long-range synapses, outputs) is in :mod:`wholebrain.columns.base`.
 """
 
 from __future__ import annotations
@@ -153,12 +153,6 @@ def per_cell(plist: Sequence[Any], n: int, fn: Callable[[Any], float]) -> np.nda
     return np.repeat(np.array([fn(p) for p in plist], dtype=float), n)
 
 
-def cells(local: np.ndarray, n_per_region: int, n_regions: int) -> np.ndarray:
-    """Global indices of local cell indices repeated in every column."""
-    local = np.asarray(local, dtype=np.int64)
-    return (np.arange(n_regions)[:, None] * n_per_region + local[None, :]).ravel()
-
-
 def bernoulli_pairs(
     rng: np.random.Generator, n_pre: int, n_post: int, p: float, autapses: bool
 ) -> tuple[np.ndarray, np.ndarray]:
@@ -205,75 +199,3 @@ def apply_values(objects: dict[str, Any], values: dict[str, dict[str, Any]]) -> 
     for key, table in values.items():
         for name, value in table.items():
             setattr(objects[key], name, value)
-
-
-# ---------------------------------------------------------------------------------------
-# Outputs shared by the cheap models
-# ---------------------------------------------------------------------------------------
-def attach_outputs(
-    groups: dict[str, b2.NeuronGroup],
-    sizes: dict[str, int],
-    n_regions: int,
-    *,
-    proxy_pop: str,
-    proxy_parts: dict[str, str],
-    record_dt_ms: float,
-    record_states: dict[str, list[str]] | None,
-    record_cells: int,
-) -> tuple[list[Any], b2.StateMonitor, dict[str, Any], dict[str, b2.StateMonitor]]:
-    """EEG probe, spike monitors and state monitors.
-
-    ``proxy_parts`` maps a part name to a per-cell current density of ``proxy_pop``
-    (amp/meter**2, inward-positive); the probe sums it over the cells of each column.
-    The probe runs on the recording clock, so the sum is formed once per sample rather than
-    once per integration step (Brian2 runs a summed variable on its target's clock).
-
-    Returns ``(objects, proxy_monitor, spike_monitors, state_monitors)``.
-    """
-    # Named clock: an auto-named one changes the generated code from build to build.
-    record_clock = b2.Clock(record_dt_ms * b2.ms, name="record_clock")
-    probe = b2.NeuronGroup(
-        n_regions,
-        "".join(f"eeg_{k} : amp/meter**2\n" for k in proxy_parts),
-        name="probe",
-        clock=record_clock,
-        order=0.75,
-    )
-    source = groups[proxy_pop]
-    eeg = b2.Synapses(
-        source,
-        probe,
-        "\n".join(
-            f"eeg_{k}_post = {expr}_pre : amp/meter**2 (summed)" for k, expr in proxy_parts.items()
-        ),
-        name=f"{proxy_pop}_to_probe",
-    )
-    eeg.connect(i=np.arange(source.N), j=np.asarray(source.region[:]))
-    proxy = b2.StateMonitor(
-        probe,
-        [f"eeg_{k}" for k in proxy_parts],
-        record=True,
-        clock=record_clock,
-        when="groups",
-        order=-0.1,
-        name="proxy_monitor",
-    )
-    spikes = {
-        pop: b2.SpikeMonitor(g, record=True, name=f"spikes_{pop}") for pop, g in groups.items()
-    }
-    states = {}
-    for pop, variables in (record_states or {}).items():
-        if pop not in groups:
-            raise ValueError(f"cannot record states of {pop!r}: populations are {list(groups)}")
-        idx = cells(np.arange(min(record_cells, sizes[pop])), sizes[pop], n_regions)
-        states[pop] = b2.StateMonitor(
-            groups[pop],
-            list(variables),
-            record=idx,
-            clock=record_clock,
-            when="groups",
-            order=-0.1,
-            name=f"states_{pop}",
-        )
-    objects = [probe, eeg, proxy, *spikes.values(), *states.values()]
-    return objects, proxy, spikes, states

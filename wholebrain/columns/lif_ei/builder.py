@@ -21,14 +21,13 @@ import numpy as np
 
 from .._common import (
     apply_values,
-    attach_outputs,
     bernoulli_pairs,
     check_structure,
     per_cell,
     poisson_thresholds,
     region_streams,
 )
-from ..soplata2023 import ColumnNetwork
+from ..base import ColumnNetwork, assemble
 from . import equations
 from .parameters import STRUCTURAL, LifEiParams
 
@@ -153,54 +152,13 @@ def build_columns(
         syn.connect(i=i, j=j)
         objects.append(syn)
 
-    for pop, g in groups.items():
-        g.run_regularly(equations.POISSON, when="synapses", name=f"{pop}_poisson")
-
-    long_range_synapses: list[Any] = []
-    for lr in long_range or []:
-        counts[f"long_range_{lr.sender}_{lr.receiver}"] = lr.n_synapses
-        if lr.n_synapses == 0:  # Brian2 cannot prepare a delayed pathway without synapses
-            long_range_synapses.append(None)
-            continue
-        pre_n, post_n = sizes[lr.sender], sizes[lr.receiver]
-        syn = b2.Synapses(
-            groups[lr.sender],
-            groups[lr.receiver],
-            "w_lr : siemens/meter**2 (constant)",
-            on_pre=f"x_e_post += {equations.E_ALPHA!r}*w_lr*area_post",
-            name=f"LR_{lr.sender}_{lr.receiver}",
-        )
-        syn.connect(i=lr.pre_region * pre_n + lr.pre, j=lr.post_region * post_n + lr.post)
-        syn.w_lr = lr.weight * b2.msiemens / b2.cm**2
-        syn.delay = lr.delay_ms * b2.ms
-        objects.append(syn)
-        long_range_synapses.append(syn)
-
-    outputs, proxy, spikes, states = attach_outputs(
-        groups,
-        sizes,
-        n_regions,
-        proxy_pop="PY",
-        proxy_parts={"ampa": "j_ampa"},
-        record_dt_ms=record_dt_ms,
-        record_states=record_states,
-        record_cells=record_cells,
-    )
-    return ColumnNetwork(
-        n_regions=n_regions,
-        sizes=dict(sizes),
-        groups=groups,
-        objects=objects + outputs,
-        spike_monitors=spikes,
-        proxy_monitor=proxy,
-        state_monitors=states,
-        synapse_counts=counts,
-        proxy_parts=("ampa",),
-        spike_sources={},
-        long_range_synapses=long_range_synapses,
-        values=values,
-        long_range_weight=("w_lr", 10.0),  # siemens/meter**2
-    )
+    # long-range weights: mS/cm^2 times factor = the variable in its base unit (siemens/meter**2)
+    return assemble(
+        groups, sizes, n_regions, objects, counts, values, poisson=equations.POISSON,
+        long_range=long_range, weight="w_lr", unit="siemens/meter**2",
+        on_pre=f"x_e_post += {equations.E_ALPHA!r}*w_lr*area_post", factor=10.0,
+        record_dt_ms=record_dt_ms, record_states=record_states, record_cells=record_cells,
+    )  # fmt: skip
 
 
 def _values(

@@ -6,7 +6,7 @@ Soplata AE, Adam E, Brown EN, Purdon PL, McCarthy MM, Kopell N (2023). J Neuroph
 named conditions.
 """
 
-from .builder import POPULATIONS, STRUCTURAL, ColumnNetwork, build_columns
+from .builder import POPULATIONS, STRUCTURAL, build_columns
 from .parameters import (
     CONDITIONS,
     DOSE_PARAMETERS,
@@ -35,7 +35,6 @@ __all__ = [
     "STRUCTURAL",
     "TABLE1_DOSES",
     "TABLE2_VALUES",
-    "ColumnNetwork",
     "Soplata2023Params",
     "build_columns",
     "condition",

@@ -24,13 +24,20 @@ How the DynaSim semantics are kept:
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from typing import Any
 
 import brian2 as b2
 import numpy as np
 
 from .._common import check_structure
+from ..base import (
+    ColumnNetwork,
+    cells,
+    connect_long_range,
+    proxy_monitor,
+    spike_monitors,
+    state_monitors,
+)
 from . import depression, equations
 from .connectivity import PROJECTIONS, classify, projection_matrix
 from .parameters import Soplata2023Params
@@ -44,33 +51,6 @@ _RES_VARS = tuple(
 )
 #: the structural settings that must be equal in every column of one network
 STRUCTURAL = ("scale", "thalamus", "depression", "connectivity")
-
-
-@dataclass
-class ColumnNetwork:
-    """The Brian2 objects of ``n_regions`` columns, and what to read back after a run."""
-
-    n_regions: int
-    sizes: dict[str, int]
-    groups: dict[str, b2.NeuronGroup]
-    objects: list[Any]
-    spike_monitors: dict[str, Any]
-    proxy_monitor: b2.StateMonitor
-    state_monitors: dict[str, b2.StateMonitor] = field(default_factory=dict)
-    synapse_counts: dict[str, int] = field(default_factory=dict)
-    #: proxy parts: the probe monitor records ``eeg_<part>`` (A/m^2) for each
-    proxy_parts: tuple[str, ...] = ("py", "tc")
-    #: spike monitor key -> the population whose cells it counts (PYdr spikes are PY cells)
-    spike_sources: dict[str, str] = field(default_factory=lambda: {"PYdr": "PY"})
-    #: the Synapses object of each long-range projection (None where it had no synapses)
-    long_range_synapses: list[Any] = field(default_factory=list)
-    #: ``values(params_list, seed, stream_ids)`` -> every value set at build time from the
-    #: parameters and the seed ({population or synapse name: {variable: array}}), for
-    #: reruns of a compiled network
-    values: Any = None
-    #: (variable of a long-range synapse holding its weight, factor from mS/cm^2 to the
-    #: variable's value in its base unit)
-    long_range_weight: tuple[str, float] = ("w", 10.0)
 
 
 def build_columns(
@@ -236,14 +216,14 @@ def build_columns(
     for (pre, post), lines in selfs.items():
         n_self = min(sizes[pre], sizes[post])
         s = b2.Synapses(groups[pre], groups[post], _summed(lines), name=f"{pre}_self_{post}")
-        i = _cells(np.arange(n_self), sizes[pre], n_regions)
-        j = _cells(np.arange(n_self), sizes[post], n_regions)
+        i = cells(np.arange(n_self), sizes[pre], n_regions)
+        j = cells(np.arange(n_self), sizes[post], n_regions)
         s.connect(i=i, j=j)
         objects.append(s)
     for k, ((pre, post, _), (netcon, lines)) in enumerate(sparse.items()):
         s = b2.Synapses(groups[pre], groups[post], _summed(lines), name=f"{pre}_{post}_{k}")
         ii, jj = np.nonzero(netcon)
-        s.connect(i=_cells(ii, sizes[pre], n_regions), j=_cells(jj, sizes[post], n_regions))
+        s.connect(i=cells(ii, sizes[pre], n_regions), j=cells(jj, sizes[post], n_regions))
         objects.append(s)
 
     # EEG proxy of the paper: sum over PYdr of the PYso->PYdr and TC->PYdr AMPA currents,
@@ -272,25 +252,11 @@ def build_columns(
     )
 
     # ---- long-range synapses between columns (event-driven, delayed) -------------------
-    lr_synapses = []
-    for lr in long_range or []:
-        counts[f"long_range_{lr.sender}_{lr.receiver}"] = lr.n_synapses
-        if lr.n_synapses == 0:  # Brian2 cannot prepare a delayed pathway without synapses
-            lr_synapses.append(None)
-            continue
-        pre_n, post_n = sizes[lr.sender], sizes[lr.receiver]
-        syn = b2.Synapses(
-            groups[lr.sender],
-            groups[lr.receiver],
-            "w : siemens/meter**2 (constant)",
-            on_pre="g_lr_post += w",
-            name=f"LR_{lr.sender}_{lr.receiver}",
-        )
-        syn.connect(i=lr.pre_region * pre_n + lr.pre, j=lr.post_region * post_n + lr.post)
-        syn.w = lr.weight * b2.msiemens / b2.cm**2
-        syn.delay = lr.delay_ms * b2.ms
-        objects.append(syn)
-        lr_synapses.append(syn)
+    lr_objects, lr_synapses = connect_long_range(
+        groups, sizes, long_range, counts, weight="w", unit="siemens/meter**2",
+        on_pre="g_lr_post += w", factor=10.0,
+    )  # fmt: skip
+    objects += lr_objects
 
     # ---- external Poisson input -----------------------------------------------------
     # Each cell's own 40-Hz train (iPoisson_AS22): at most one event per 0.01-ms step
@@ -304,33 +270,10 @@ def build_columns(
             )
 
     # ---- monitors --------------------------------------------------------------------------
-    proxy = b2.StateMonitor(
-        probe,
-        [f"eeg_{k}" for k in parts],
-        record=True,
-        clock=record_clock,
-        when="groups",
-        order=-0.1,
-        name="proxy_monitor",
-    )
-    spikes = {
-        pop: b2.SpikeMonitor(groups[pop], record=True, name=f"spikes_{pop}") for pop in present
-    }
+    proxy = proxy_monitor(probe, parts, record_clock)
+    spikes = spike_monitors(groups, present)
     spikes["PYdr"] = b2.EventMonitor(groups["PY"], "spike_dr", name="spikes_PYdr")
-    states = {}
-    for pop, variables in (record_states or {}).items():
-        if pop not in groups:
-            raise ValueError(f"cannot record states of {pop!r}: populations are {present}")
-        idx = _cells(np.arange(min(record_cells, sizes[pop])), sizes[pop], n_regions)
-        states[pop] = b2.StateMonitor(
-            groups[pop],
-            list(variables),
-            record=idx,
-            clock=record_clock,
-            when="groups",
-            order=-0.1,
-            name=f"states_{pop}",
-        )
+    states = state_monitors(groups, sizes, n_regions, record_states, record_cells, record_clock)
     objects += [proxy, *spikes.values(), *states.values()]
     return ColumnNetwork(
         n_regions=n_regions,
@@ -355,9 +298,3 @@ def _to_region(pre: b2.NeuronGroup, region: b2.NeuronGroup, lines: list[str], na
     s = b2.Synapses(pre, region, _summed(lines), name=name)
     s.connect(i=np.arange(pre.N), j=np.asarray(pre.region[:]))
     return s
-
-
-def _cells(local: np.ndarray, n_per_region: int, n_regions: int) -> np.ndarray:
-    """Global indices of local cell indices repeated in every column."""
-    local = np.asarray(local, dtype=int)
-    return (np.arange(n_regions)[:, None] * n_per_region + local[None, :]).ravel()

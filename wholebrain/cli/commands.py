@@ -1,183 +1,25 @@
-"""The ``wholebrain`` command line: ``run``, ``fit``, ``lesion``, ``export`` and ``info``.
+"""The ``wholebrain`` commands: each builds what its settings describe and calls the library.
 
-Settings come from flags or from a TOML file (``--config``, read as data with ``tomllib``,
-never evaluated); flags given on the command line win over the file. Every user mistake ends
-the program with one line, ``wholebrain: <what is wrong>``, before anything long starts.
+Library modules are imported inside the commands that need them, so each command loads only
+what it uses.
 """
 
 from __future__ import annotations
 
-import argparse
 import json
-import os
-import sys
 import time
-import tomllib
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-#: settings shared by the commands that build a brain
-MODEL_DEFAULTS: dict[str, Any] = {
-    "atlas": "tvb76",
-    "column": "soplata2023",
-    "condition": "propofol",
-    "gain": 1.0,
-    "velocity": 3.0,
-    "seed": 1,
-    "duration": 10.0,
-    "set": [],
-    "build_dir": None,
-}
-RUN_DEFAULTS: dict[str, Any] = {
-    **MODEL_DEFAULTS,
-    "backend": "cpp",
-    "threads": max(1, min(os.cpu_count() or 1, 16)),
-    "checkpoint": None,
-    "chunk": None,
-    "out": "wholebrain-out",
-}
-STUDY_DEFAULTS: dict[str, Any] = {
-    **MODEL_DEFAULTS,
-    "transient": 1.0,
-    "workers": 2,
-    "threads": 1,
-    "scheduler": None,
-}
-FIT_DEFAULTS: dict[str, Any] = {
-    **STUDY_DEFAULTS,
-    "eeg": None,
-    "param": [],
-    "evaluations": 20,
-    "history": None,
-    "out": "wholebrain-fit",
-}
-LESION_DEFAULTS: dict[str, Any] = {**STUDY_DEFAULTS, "regions": [], "out": "wholebrain-lesion"}
-DEFAULTS = {"run": RUN_DEFAULTS, "fit": FIT_DEFAULTS, "lesion": LESION_DEFAULTS}
-
-
-class UserError(Exception):
-    """A mistake in the settings: printed as one line, exit status 2."""
-
-
-def _model_flags(p: argparse.ArgumentParser, defaults: dict[str, Any]) -> None:
-    p.add_argument("--config", help="TOML file with any of these settings (flags win)")
-    p.add_argument("--atlas", help="tvb76 (default), tvb192, ..., a connectome file, or "
-                   "'column' for one uncoupled column")  # fmt: skip
-    p.add_argument("--column", help="column model: soplata2023 (default), lif_ei, "
-                   "izhikevich_stp")  # fmt: skip
-    p.add_argument("--condition", help="named parameter set (default propofol)")
-    p.add_argument("--gain", type=float, help="global long-range coupling (default 1)")
-    p.add_argument("--velocity", type=float, help="conduction velocity, m/s (default 3)")
-    p.add_argument("--seed", type=int, help="random seed (default 1)")
-    p.add_argument("--duration", type=float,
-                   help=f"simulated seconds (default {defaults['duration']:g})")  # fmt: skip
-    p.add_argument("--threads", type=int,
-                   help=f"OpenMP threads per run (default {defaults['threads']})")  # fmt: skip
-    p.add_argument("--out", help=f"output folder (default {defaults['out']})")
-    p.add_argument("--build-dir", dest="build_dir", help="C++ project folder (default: "
-                   "one per structure in the cache; a shared one on a cluster)")  # fmt: skip
-    p.add_argument("--set", action="append", metavar="NAME=VALUE",
-                   help="override a column parameter, e.g. --set g_h=0.4 (repeatable)")  # fmt: skip
-
-
-def _study_flags(p: argparse.ArgumentParser) -> None:
-    p.add_argument("--transient", type=float, help="seconds dropped from each run (default 1)")
-    p.add_argument("--workers", type=int, help="runs at the same time (default 2)")
-    p.add_argument("--scheduler", help="Dask scheduler address (default: a local cluster)")
-
-
-def _parser() -> argparse.ArgumentParser:
-    ap = argparse.ArgumentParser(prog="wholebrain", description="Whole-brain propofol models.")
-    sub = ap.add_subparsers(dest="command", required=True)
-
-    run = sub.add_parser("run", help="simulate; write results, sensor EEG, figures, report")
-    _model_flags(run, RUN_DEFAULTS)
-    run.add_argument("--backend", help="runtime | cpp | cuda (default cpp; see `info`)")
-    run.add_argument("--checkpoint", help="folder keeping the full state after each chunk; "
-                     "run again with it to resume a killed run (cpp)")  # fmt: skip
-    run.add_argument("--chunk", type=float, help="simulated seconds between checkpoints")
-
-    fit = sub.add_parser("fit", help="fit parameters to recorded EEG")
-    _model_flags(fit, FIT_DEFAULTS)
-    _study_flags(fit)
-    fit.add_argument("--eeg", help="recorded EEG: any file MNE reads, or purdon:awake|low|high")
-    fit.add_argument("--param", action="append", metavar="NAME=LOW:HIGH[:log]",
-                     help="a fitted parameter and its bounds (repeatable), e.g. "
-                     "propofol_level=0:1, propofol_dose=0.002:0.05:log, global_coupling=0:4, "
-                     "g_h=0.005:0.4:log; NAME@SCOPE fits it in part of the brain only: "
-                     "g_h@posterior=0.005:0.4:log (frontal/central/posterior, or "
-                     "rV1+lV1)")  # fmt: skip
-    fit.add_argument("--evaluations", type=int, help="number of evaluations (default 20)")
-    fit.add_argument("--history", help="JSON-lines history; again to resume (default "
-                     "<out>/fit_history.jsonl)")  # fmt: skip
-
-    lesion = sub.add_parser("lesion", help="disconnect regions one by one; table of changes")
-    _model_flags(lesion, LESION_DEFAULTS)
-    _study_flags(lesion)
-    lesion.add_argument("--regions", nargs="+", help="regions to lesion (default: all)")
-
-    export = sub.add_parser("export", help="write sensor EEG as FIF, EDF, BrainVision or CSV")
-    export.add_argument("source", help="a result.npz of `run`, or an EEG file MNE reads")
-    export.add_argument("target", help="output file: .fif, .edf, .vhdr or .csv")
-    export.add_argument("--overwrite", action="store_true", help="replace an existing file")
-
-    sub.add_parser("info", help="column models, conditions, backends, atlases, cache")
-    return ap
-
-
-# ---------------------------------------------------------------------------- settings
-def _settings(command: str, args: argparse.Namespace) -> dict[str, Any]:
-    defaults = DEFAULTS[command]
-    settings = {k: (list(v) if isinstance(v, list) else v) for k, v in defaults.items()}
-    if args.config:
-        path = Path(args.config)
-        if not path.is_file():
-            raise UserError(f"config file {path} does not exist")
-        try:
-            data = tomllib.loads(path.read_text())
-        except (tomllib.TOMLDecodeError, UnicodeDecodeError) as err:
-            raise UserError(f"{path} is not valid TOML: {err}") from None
-        unknown = sorted(set(data) - set(defaults) - {"parameters"})
-        if unknown:
-            raise UserError(
-                f"unknown settings in {path}: {unknown}; known: {sorted(defaults)} and a "
-                "[parameters] table"
-            )
-        params = data.pop("parameters", {})
-        if not isinstance(params, dict):
-            raise UserError(f"{path}: [parameters] must be a table of NAME = value")
-        settings.update(data)
-        settings["set"] = [f"{k}={json.dumps(v)}" for k, v in params.items()]
-    for key in defaults:
-        value = getattr(args, key, None)
-        if value is None:
-            continue
-        if key in ("set", "param"):
-            settings[key] = settings[key] + value
-        else:
-            settings[key] = value
-    return settings
-
-
-def _overrides(pairs: list[str]) -> dict[str, Any]:
-    out = {}
-    for pair in pairs:
-        name, sep, value = pair.partition("=")
-        if not sep:
-            raise UserError(f"--set expects NAME=VALUE, got {pair!r}")
-        try:
-            out[name.strip()] = json.loads(value)  # numbers, true/false, "strings"
-        except json.JSONDecodeError:
-            out[name.strip()] = value.strip()
-    return out
+from .config import UserError, parse_overrides
 
 
 def _model(settings: dict[str, Any]):
     """The BrainModel the settings describe."""
     import wholebrain as wb
 
-    overrides = _overrides(settings["set"])
+    overrides = parse_overrides(settings["set"])
     if settings["atlas"] == "column":
         return wb.BrainModel.single_column(settings["column"], settings["condition"], **overrides)
     con = wb.load_connectome(settings["atlas"])
@@ -206,13 +48,13 @@ def _out(settings: dict[str, Any]) -> Path:
 # ---------------------------------------------------------------------------- run
 def cmd_run(settings: dict[str, Any]) -> int:
     import wholebrain as wb
+    from wholebrain.engine.settings import RunSettings
     from wholebrain.plotting import plot_column
     from wholebrain.report import write_report
-    from wholebrain.simulate import check_run_settings, default_dt_ms
 
     model = _model(settings)
-    check_run_settings(settings["duration"], default_dt_ms(model), 1.0, settings["backend"],
-                       settings["threads"])  # fmt: skip
+    RunSettings.for_model(model, settings["duration"], backend=settings["backend"],
+                          threads=settings["threads"])  # fmt: skip
     out = _out(settings)
     what = "one column" if model.connectome is None else f"{model.n_regions}-region brain"
     _say(
@@ -248,15 +90,15 @@ def cmd_run(settings: dict[str, Any]) -> int:
 def _sensor_eeg(model, res, out: Path) -> list[Path]:
     """Project region signals to the default head's sensors; FIF + figures."""
     import wholebrain as wb
-    from wholebrain import export
+    from wholebrain import export, sensor_plots
 
     _say("projecting to EEG sensors (default head model)")
     fwd = wb.make_forward(model.connectome)
     raw = fwd.to_raw(res)
     paths = [export.export_raw(raw, out / "eeg_raw.fif", overwrite=True)]
     if raw.times[-1] >= 1.0:  # spectra (256-sample Welch windows) need about a second
-        paths.append(export.plot_psd_groups(raw, out / "eeg_psd.png"))
-        paths.append(export.plot_band_topomap(raw, out / "eeg_alpha_topomap.png"))
+        paths.append(sensor_plots.plot_psd_groups(raw, out / "eeg_psd.png"))
+        paths.append(sensor_plots.plot_band_topomap(raw, out / "eeg_alpha_topomap.png"))
     return paths
 
 
@@ -292,8 +134,8 @@ def _target(spec: str | None):
 
 
 def cmd_fit(settings: dict[str, Any]) -> int:
-    from wholebrain.fit import FitParameter, check_parameters, fit
     from wholebrain.report import write_report
+    from wholebrain.studies.fit import FitParameter, check_parameters, fit
 
     model = _model(settings)
     if not settings["param"]:
@@ -336,8 +178,8 @@ def cmd_fit(settings: dict[str, Any]) -> int:
 
 # ---------------------------------------------------------------------------- lesion
 def cmd_lesion(settings: dict[str, Any]) -> int:
-    from wholebrain.lesion import lesion_study
     from wholebrain.report import write_report
+    from wholebrain.studies.lesion import lesion_study
 
     model = _model(settings)
     regions = settings["regions"] or None
@@ -405,7 +247,8 @@ def _raw_of_result(path: Path):
 # ---------------------------------------------------------------------------- info
 def cmd_info() -> int:
     import wholebrain as wb
-    from wholebrain.simulate import backend_status, cache_dir
+    from wholebrain.cache import cache_dir
+    from wholebrain.engine.settings import backend_status
 
     print("column models:")
     for name in wb.columns.available():
@@ -425,7 +268,6 @@ def cmd_info() -> int:
     return 0
 
 
-# ---------------------------------------------------------------------------- main
 COMMANDS: dict[str, Callable[[dict[str, Any]], int]] = {
     "run": cmd_run,
     "fit": cmd_fit,
@@ -433,22 +275,4 @@ COMMANDS: dict[str, Callable[[dict[str, Any]], int]] = {
 }
 
 
-def main(argv: list[str] | None = None) -> int:
-    args = _parser().parse_args(argv)
-    try:
-        if args.command == "info":
-            return cmd_info()
-        if args.command == "export":
-            return cmd_export(args.source, args.target, args.overwrite)
-        return COMMANDS[args.command](_settings(args.command, args))
-    except (UserError, ValueError, TypeError, FileNotFoundError, ConnectionError) as err:
-        first = str(err).strip().splitlines()[0] if str(err).strip() else type(err).__name__
-        raise SystemExit(f"wholebrain: {first}") from None
-    except KeyboardInterrupt:
-        raise SystemExit(
-            "wholebrain: interrupted (a --checkpoint or --history run resumes)"
-        ) from None
-
-
-if __name__ == "__main__":
-    sys.exit(main())
+__all__ = ["COMMANDS", "cmd_export", "cmd_fit", "cmd_info", "cmd_lesion", "cmd_run"]

@@ -12,9 +12,10 @@ import mne
 import numpy as np
 from matplotlib.figure import Figure
 
-from .analysis import groups_by_position
-from .export import _save, topomap_sphere
-from .spectrum import ALPHA_BAND, BANDS
+from ..analysis import groups_by_position
+from ..figures import save_figure
+from ..sensor_plots import topomap_sphere
+from ..spectrum import ALPHA_BAND, BANDS
 
 #: range whose total power normalises the spectra (the model's EEG scale is arbitrary)
 _TOTAL_BAND = (BANDS["slow"][0], BANDS["beta"][1])
@@ -46,7 +47,7 @@ def plot_history(history: Sequence[Mapping[str, Any]], path: str | os.PathLike) 
         ax.plot(n[failed], np.full(failed.sum(), top), "x", color="tab:red", label="failed")
     ax.set(xlabel="evaluation", ylabel="feature distance", title="Fit history")
     ax.legend()
-    return _save(fig, path)
+    return save_figure(fig, path)
 
 
 def plot_spectra(
@@ -71,7 +72,7 @@ def plot_spectra(
         ax.axvspan(*ALPHA_BAND, color="0.9", zorder=0)
         ax.set(xlabel="Frequency (Hz)", ylabel="relative power (dB/Hz)", title=g)
         ax.legend()
-    return _save(fig, path)
+    return save_figure(fig, path)
 
 
 def _alpha_db(raw: mne.io.BaseRaw) -> np.ndarray:
@@ -103,7 +104,7 @@ def plot_topomaps(
                                      cmap="viridis", vlim=vlim)  # fmt: skip
         ax.set_title(f"{name}: relative alpha")
     fig.colorbar(im, ax=fig.axes, label="alpha / total power (dB)", shrink=0.8)
-    return _save(fig, path)
+    return save_figure(fig, path)
 
 
 def plot_fit(result: Any, folder: str | os.PathLike, target_raw: Any = None) -> list[Path]:

@@ -5,7 +5,7 @@ Layout of a checkpoint folder::
     checkpoint.json    what run this is, how many chunks are done, which state folder is live
     chunks/00000.npz   the outputs of each finished chunk (a SimulationResult)
     state-00003/       the full state after the last finished chunk (Brian2's arrays, the
-                       spike queues and the random generators; see wholebrain/compiled.py)
+                       spike queues and the random generators; see wholebrain/engine/control.py)
     result.npz         the whole run, once every chunk is done
 
 Every step is atomic: a chunk's outputs are saved, its state folder is renamed into place,
@@ -17,17 +17,20 @@ leftovers of the killed chunk, removed on resume.
 
 from __future__ import annotations
 
-import hashlib
+import dataclasses
 import json
 import os
 import shutil
+import sys
+import time
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
-from .brain import BrainModel
-from .result import SimulationResult, load_result
+from ..result import SimulationResult, load_result
+from .execute import execute
+from .settings import seconds
 
 _META = "checkpoint.json"
 _FORMAT = "wholebrain.checkpoint/1"
@@ -39,42 +42,6 @@ def chunk_bounds(duration_s: float, chunk_s: float) -> list[tuple[float, float]]
     n = int(np.ceil(duration_s / chunk_s - 1e-9))
     edges = [min(round(k * chunk_s, 12), duration_s) for k in range(n)] + [duration_s]
     return list(zip(edges[:-1], edges[1:], strict=True))
-
-
-def describe_model(model: BrainModel) -> dict[str, Any]:
-    """A JSON-able description of everything in ``model`` that changes a run's result."""
-    con = model.connectome
-    digest = None
-    if con is not None:
-        h = hashlib.sha1()
-        for arr in (con.weights, con.tract_lengths_mm):
-            h.update(np.ascontiguousarray(arr, dtype=float).tobytes())
-        h.update("\n".join(con.labels).encode())
-        digest = h.hexdigest()
-    return json.loads(
-        json.dumps(
-            {
-                "column": model.column,
-                "condition": model.condition,
-                "overrides": dict(model.overrides),
-                "region_overrides": {k: dict(v) for k, v in model.region_overrides.items()},
-                "connectome": digest,
-                "labels": list(model.all_labels),
-                "global_coupling": model.global_coupling,
-                "velocity": model.velocity,
-                "normalization": model.normalization,
-                "long_range_inputs": model.long_range_inputs,
-                "senders": list(model.senders),
-                "receivers": list(model.receivers),
-                "g_long_range": model.g_long_range,
-                "disconnected": list(model.disconnected),
-                "removed": list(model.removed),
-                "cut_edges": [list(e) for e in model.cut_edges],
-            },
-            sort_keys=True,
-            default=str,
-        )
-    )
 
 
 class Checkpoint:
@@ -219,3 +186,58 @@ def concatenate(chunks: list[SimulationResult]) -> SimulationResult:
         states=states,
         provenance=provenance,
     )
+
+
+def run_checkpointed(
+    brain: Any,
+    seed: int,
+    duration_s: float,
+    folder: Path,
+    chunk: Any,
+    progress: bool,
+    changes: dict[str, Any],
+) -> SimulationResult:
+    """Run a compiled brain (:class:`~wholebrain.engine.cpp.CompiledBrain`) in chunks of
+    ``chunk`` seconds, keeping its full state in ``folder`` after each; resume or return
+    what ``folder`` already holds of the same run."""
+    chunk_s = min(duration_s, 1.0) if chunk is None else seconds(chunk, "chunk")
+    if not chunk_s > 0:
+        raise ValueError(f"chunk must be > 0 seconds, got {chunk_s}")
+    brain.check_aligned(chunk_s, "chunk")
+    model = brain.model_for(**changes)
+    identity = {
+        "model": model.describe(),
+        "seed": seed,
+        "duration_s": duration_s,
+        "chunk_s": chunk_s,
+        "dt_ms": brain.dt_ms,
+        "record_dt_ms": brain.record_dt_ms,
+        "threads": brain.threads,
+        "connectivity_seed": brain.connectivity_seed,
+        "lesions_as_zero": brain.lesions_as_zero,
+    }
+    store = Checkpoint.open(folder, identity)
+    bounds = chunk_bounds(duration_s, chunk_s)
+    t_run = time.perf_counter()
+    if not store.finished:
+        for k in range(store.chunks_done, len(bounds)):
+            t0, t1 = bounds[k]
+            spec = brain.prepare(
+                seed,
+                duration=round(t1 - t0, 12),
+                results_dir=store.scratch(k),
+                t0=t0,
+                resume_from=store.state_dir if k > 0 else None,
+                **changes,
+            )
+            spec = dataclasses.replace(spec, total_s=duration_s)
+            if progress:
+                print(f"wholebrain: chunk {k + 1} of {len(bounds)} ({t0:g}-{t1:g} s)",
+                      file=sys.stderr, flush=True)  # fmt: skip
+            execute(spec, progress=progress)
+            store.commit(k, brain.collect(spec), Path(spec.results_dir))
+            brain.n_runs += 1
+        store.finish({"folder": str(folder), "chunk_s": chunk_s, "chunks": len(bounds)})
+    result = store.result()
+    result.provenance["timings"] = {"run_s": time.perf_counter() - t_run, "compile_s": 0.0}
+    return result

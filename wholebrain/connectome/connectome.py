@@ -9,8 +9,8 @@ Conventions
   projections) and the lateral geniculate -> V1 entry is ``weights[lV1, lGL] = 3``.
 - Tract lengths are in mm, centres in mm in the named ``frame``: ``"tvb"`` for tvb76/tvb192
   (the frame of tvb-data's ``cortex_16384`` surface: x anterior, y left, z superior), ``"MNI"``
-  (RAS) for tvb96 and NIfTI atlases in MNI space; ``wholebrain.atlas.atlas_info(name)`` says
-  which for each shipped atlas.
+  (RAS) for tvb96 and NIfTI atlases in MNI space; ``wholebrain.connectome.atlas_info(name)``
+  says which for each shipped atlas.
 - ``hemispheres`` holds ``"L"``, ``"R"`` or ``""`` (midline/unknown) per region.
 
 Decisions
@@ -40,12 +40,11 @@ from typing import Any, Literal
 
 import numpy as np
 
-from . import connectome_io as io
+from . import io
+from .build import connectome_fields
+from .groups import ANTERIOR_AXIS, thirds_along_axis
 
-__all__ = ["Connectome", "DelayFloorWarning", "load_connectome"]
-
-#: index of the anterior axis of the centres in known frames
-_ANTERIOR_AXIS = {"tvb": 0, "mni": 1, "talairach": 1, "ras": 1}
+__all__ = ["Connectome", "DelayFloorWarning"]
 
 NormalizationMode = Literal["max", "row_sum", "in_degree", "none"]
 
@@ -352,10 +351,11 @@ class Connectome:
 
         Returns ``frontal``, ``central`` and ``posterior`` (each possibly empty), the thirds
         of the span between the most posterior and the most anterior centre, the same split
-        as :func:`wholebrain.analysis.groups_by_position` makes of sensors. The anterior axis
+        as :func:`wholebrain.analysis.groups_by_position` makes of sensors
+        (:func:`~wholebrain.connectome.groups.thirds_along_axis`). The anterior axis
         is +x in the ``tvb`` frame and +y in RAS frames (``MNI``, ``talairach``).
         """
-        axis = _ANTERIOR_AXIS.get(self.frame.lower())
+        axis = ANTERIOR_AXIS.get(self.frame.lower())
         if axis is None:
             raise ValueError(
                 f"the anterior axis of the {self.frame!r} frame is unknown; name the regions "
@@ -365,17 +365,7 @@ class Connectome:
         if not np.isfinite(a).all():
             missing = [lab for lab, v in zip(self.labels, a, strict=True) if not np.isfinite(v)]
             raise ValueError(f"regions without centres cannot be grouped by position: {missing}")
-        lo, hi = a.min(), a.max()
-        cut_lo, cut_hi = lo + (hi - lo) / 3, lo + 2 * (hi - lo) / 3
-
-        def pick(mask: np.ndarray) -> tuple[str, ...]:
-            return tuple(lab for lab, m in zip(self.labels, mask, strict=True) if m)
-
-        return {
-            "frontal": pick(a > cut_hi),
-            "central": pick((a >= cut_lo) & (a <= cut_hi)),
-            "posterior": pick(a < cut_lo),
-        }
+        return thirds_along_axis(self.labels, self.centres_mm, axis, cuts="extent")
 
     # ------------------------------------------------------------------ files
     def _fields(self) -> dict[str, Any]:
@@ -384,7 +374,7 @@ class Connectome:
     def save(self, path: str | Path) -> None:
         """Save every field: ``.npz`` (default), ``.mat``, TVB-style ``.zip`` or a folder.
 
-        Single matrices go to CSV/NPY with :func:`wholebrain.connectome_io.save_matrix`.
+        Single matrices go to CSV/NPY with :func:`wholebrain.connectome.io.save_matrix`.
         """
         path = Path(path)
         if path.suffix == ".npz":
@@ -400,38 +390,9 @@ class Connectome:
 
     @classmethod
     def load(cls, path: str | Path, **kw: Any) -> Connectome:
-        """Load a file or folder written by :meth:`save` (or any :func:`load_connectome` path)."""
-        return load_connectome(path, **kw)
-
-
-def load_connectome(name_or_path: str | Path = "tvb76", **kw: Any) -> Connectome:
-    """Load a shipped connectome by name or a connectome from files.
-
-    Parameters
-    ----------
-    name_or_path : str | path-like
-        ``"tvb66"``, ``"tvb68"``, ``"tvb76"`` (default), ``"tvb96"``, ``"tvb192"``
-        (``wholebrain.list_atlases()``), or a path: ``.npz``, ``.mat``, a TVB-style ``.zip``
-        or folder, or a ``.csv``/``.tsv``/``.txt``/``.npy`` weight matrix.
-    **kw
-        For files, see :func:`wholebrain.connectome_build.from_files` (``labels``,
-        ``tract_lengths``, ``centres``, ``frame``, ``atlas``, ...). For shipped atlases,
-        ``fix_quirks`` (see :func:`wholebrain.atlas.load_tvb`).
-
-    Returns
-    -------
-    Connectome
-    """
-    from . import atlas, connectome_build
-
-    if isinstance(name_or_path, str) and name_or_path in atlas.list_atlases():
-        return atlas.load_tvb(name_or_path, **kw)
-    path = Path(name_or_path)
-    if not path.exists():
-        if isinstance(name_or_path, str) and not any(c in name_or_path for c in "/\\."):
-            raise ValueError(
-                f"unknown atlas {name_or_path!r}; known atlases: {atlas.list_atlases()}, "
-                "or pass a path to a connectome file"
-            )
-        raise FileNotFoundError(f"no connectome file or folder at {path}")
-    return connectome_build.from_files(path, **kw)
+        """Load what :meth:`save` wrote, or any file :func:`~wholebrain.connectome.from_files`
+        reads (same keywords); shipped atlases load by name with ``load_connectome``."""
+        if not Path(path).exists():
+            hint = "; shipped atlases load by name with wholebrain.load_connectome"
+            raise FileNotFoundError(f"no connectome file or folder at {path}{hint}")
+        return cls(**connectome_fields(path, **kw))

@@ -1,9 +1,10 @@
 """Many runs of one compiled brain as Dask tasks: a local cluster by default, any scheduler
 to scale out.
 
-A task is :func:`wholebrain.compiled.execute` of a :class:`~wholebrain.compiled.RunSpec`: it
-starts the compiled binary in a subprocess and needs neither Brian2 nor the device, so a
-worker thread, a worker process or a worker on another machine can run it. The process that
+A task is :func:`wholebrain.engine.execute.execute` of a
+:class:`~wholebrain.engine.execute.RunSpec`: it starts the compiled binary in a subprocess and
+needs neither Brian2 nor the device, so a worker thread, a worker process or a worker on
+another machine can run it. The process that
 compiled the brain prepares every run (writes its inputs) and collects every result; both
 are quick next to the run itself.
 
@@ -23,10 +24,28 @@ from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
-from .compiled import CompiledBrain, RunSpec, execute
+from ..engine.execute import RunSpec, execute
 
 #: seconds a scheduler address gets to answer before a study fails
 CONNECT_TIMEOUT_S = 10.0
+
+
+@contextlib.contextmanager
+def _quiet_distributed() -> Iterator[None]:
+    """The scheduler's and worker's start/stop chatter is not the user's business: errors
+    only while the client lives, the loggers' own levels back afterwards."""
+    import logging
+
+    loggers = [logging.getLogger(n) for n in ("distributed", "distributed.scheduler",
+                                              "distributed.worker")]  # fmt: skip
+    levels = [lg.level for lg in loggers]
+    for lg in loggers:
+        lg.setLevel(logging.ERROR)
+    try:
+        yield
+    finally:
+        for lg, level in zip(loggers, levels, strict=True):
+            lg.setLevel(level)
 
 
 @contextlib.contextmanager
@@ -50,15 +69,15 @@ def dask_client(
     ConnectionError
         The scheduler did not answer within ``timeout_s`` (never hangs).
     """
-    import logging
-
-    from distributed import Client, LocalCluster
-
     if int(workers) != workers or workers < 1:
         raise ValueError(f"workers must be a positive integer, got {workers!r}")
-    # the scheduler's and worker's start/stop chatter is not the user's business
-    for name in ("distributed", "distributed.scheduler", "distributed.worker"):
-        logging.getLogger(name).setLevel(logging.ERROR)
+    with _quiet_distributed():
+        yield from _client(scheduler, workers, timeout_s)
+
+
+def _client(scheduler: str | None, workers: int, timeout_s: float) -> Iterator[Any]:
+    from distributed import Client, LocalCluster
+
     if scheduler is None:
         cluster = LocalCluster(
             n_workers=1, threads_per_worker=int(workers), processes=False,
@@ -86,7 +105,7 @@ def dask_client(
 
 
 def run_specs(
-    brain: CompiledBrain,
+    brain: Any,
     specs: Sequence[RunSpec],
     client: Any,
     on_result: Callable[[int, Any, float | None, BaseException | None], None],

@@ -1,9 +1,13 @@
-"""Assemble a :class:`~wholebrain.connectome.Connectome` from user files and arrays.
+"""The fields of a :class:`~wholebrain.connectome.Connectome` from user files and arrays.
 
 A weight matrix alone is not a connectome: it needs labels, tract lengths and (for plots and
 forward models) centres. This module pairs the pieces **by label**: a tract-length table or
 an atlas image listing the same regions in another order is reordered to the weight matrix's
 labels, and any missing or extra label is an error naming it.
+
+It returns the keyword arguments of ``Connectome`` rather than a ``Connectome``, so that the
+class can load files (:meth:`Connectome.load`) without this module importing it back;
+``Connectome.__post_init__`` still holds every check.
 """
 
 from __future__ import annotations
@@ -14,13 +18,12 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from . import connectome_io as io
-from .connectome import Connectome
+from . import io
 
 if TYPE_CHECKING:
-    from .atlas import LabelImage
+    from .nifti import LabelImage
 
-__all__ = ["from_files"]
+__all__ = ["connectome_fields"]
 
 ArrayOrPath = np.ndarray | Sequence[Any] | str | Path
 
@@ -64,7 +67,7 @@ def _centres(value: ArrayOrPath, labels: list[str]) -> np.ndarray:
     return np.asarray(value, dtype=float)
 
 
-def from_files(
+def connectome_fields(
     path: str | Path,
     *,
     labels: Sequence[str] | str | Path | None = None,
@@ -77,8 +80,11 @@ def from_files(
     label_column: int | None = None,
     weights_key: str = "weights",
     name: str | None = None,
-) -> Connectome:
-    """Build a connectome from a file of weights and optional side information.
+) -> dict[str, Any]:
+    """The fields of a connectome from a file of weights and optional side information.
+
+    :func:`wholebrain.connectome.from_files` and :meth:`Connectome.load` make them a
+    ``Connectome``.
 
     Parameters
     ----------
@@ -99,7 +105,7 @@ def from_files(
         Frame of the centres (``"MNI"``, ...); default: the file's, the atlas', or
         ``"unknown"``.
     atlas : LabelImage | None
-        From :func:`wholebrain.atlas.load_label_image`: centres, frame and hemispheres
+        From :func:`wholebrain.connectome.load_label_image`: centres, frame and hemispheres
         matched to the matrix by label.
     hemispheres, cortical : array | None
         Per-region ``"L"``/``"R"``/``""`` and cortical flags. Defaults: the file's; else
@@ -111,6 +117,11 @@ def from_files(
         Variable name of the weights in a MAT file.
     name : str | None
         Name of the connectome (default: the file stem).
+
+    Returns
+    -------
+    dict
+        The keyword arguments of ``Connectome`` (labels, weights, tract_lengths_mm, ...).
     """
     path = Path(path)
     if path.is_dir() or path.suffix == ".zip":
@@ -188,7 +199,7 @@ def from_files(
     if frame is None:
         has_centres = np.isfinite(np.asarray(centres_mm, dtype=float)).all()
         frame = extra.get("frame", raw.get("frame", "unknown" if has_centres else "none"))
-    return Connectome(
+    return dict(
         labels=tuple(labels),
         weights=raw["weights"],
         tract_lengths_mm=lengths,

@@ -10,8 +10,8 @@ import mne
 import numpy as np
 from matplotlib.figure import Figure
 
-from .export import _save, topomap_sphere
-from .lesion import INTACT
+from ..figures import save_figure
+from ..sensor_plots import topomap_sphere
 
 
 def plot_effects(study: Any, path: str | os.PathLike) -> Path:
@@ -23,14 +23,14 @@ def plot_effects(study: Any, path: str | os.PathLike) -> Path:
     ax.set_xticks(range(len(ranking)), [r for r, _ in ranking], rotation=90, fontsize=8)
     ax.set(ylabel="effect (RMS scaled change)", title="Effect of disconnecting each region")
     fig.tight_layout()
-    return _save(fig, path)
+    return save_figure(fig, path)
 
 
 def plot_topomap_changes(study: Any, path: str | os.PathLike, top: int = 4) -> Path:
     """Change of relative alpha power per sensor (dB) for the ``top`` largest lesions, on
     one diverging colour scale centred on 0."""
     regions = [r for r, _ in study.ranking()[:top]]
-    base = study.channel_alpha_db[INTACT]
+    base = study.channel_alpha_db[study.INTACT]
     changes = [study.channel_alpha_db[r] - base for r in regions]
     if not changes:
         raise ValueError("no lesion run finished; nothing to plot")
@@ -43,4 +43,4 @@ def plot_topomap_changes(study: Any, path: str | os.PathLike, top: int = 4) -> P
                                      cmap="RdBu_r", vlim=(-lim, lim))  # fmt: skip
         ax.set_title(f"{region} disconnected")
     fig.colorbar(im, ax=fig.axes, label="relative alpha change (dB)", shrink=0.8)
-    return _save(fig, path)
+    return save_figure(fig, path)

@@ -1,7 +1,7 @@
 """Lesion studies: disconnect each region in turn and measure what changes in the EEG.
 
 One compiled brain runs the intact model and one model per lesioned region, every run a Dask
-task (:mod:`wholebrain.parallel`, the same path as a fit). A lesion here is
+task (:mod:`wholebrain.studies.runner`, the same path as a fit). A lesion here is
 :meth:`BrainModel.disconnect`: all long-range synapses of the region get weight 0 while its
 column keeps running, so every run shares one compiled binary. (Removing a region's column
 changes the network's structure and would need a compilation per region; run those with
@@ -19,18 +19,17 @@ from __future__ import annotations
 import csv
 import os
 import sys
-import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar
 
 import numpy as np
 
-from .brain import BrainModel
-from .journal import Journal
-from .objective import FeatureSpec, summary_features
-from .spectrum import ALPHA_BAND
+from ..brain import BrainModel
+from ..objective import FeatureSpec
+from ..spectrum import ALPHA_BAND
+from .runner import StudyRunner, run_failure
 
 INTACT = "intact"
 REGION_CORRELATION = "region_correlation"
@@ -77,6 +76,8 @@ class LesionStudy:
     spec: FeatureSpec
     timings: dict[str, float] = field(default_factory=dict)
     failed: dict[str, str] = field(default_factory=dict)
+    #: key of the intact brain's run in ``features`` and ``channel_alpha_db``
+    INTACT: ClassVar[str] = INTACT
 
     def changes(self) -> list[dict[str, Any]]:
         """One row per lesioned region and feature: intact, lesioned and change."""
@@ -163,7 +164,7 @@ class LesionStudy:
 
 
 def _channel_alpha_db(raw: Any, window_s: float) -> np.ndarray:
-    from .spectrum import as_data, band_power, spectrum_of, to_db
+    from ..spectrum import as_data, band_power, spectrum_of, to_db
 
     data, sfreq, names = as_data(raw, None)
     welch = spectrum_of(data, sfreq, names, "welch", fmax=31.0, window_s=window_s)
@@ -208,7 +209,7 @@ def lesion_study(
         Sensor features (default: relative band power per group, alpha peak,
         anteriorization; 4 s Welch windows).
     scheduler, workers, threads
-        As in :func:`wholebrain.fit.fit`.
+        As in :func:`wholebrain.studies.fit.fit`.
     forward : Forward, optional
         Lead field of ``model.connectome`` (default :func:`wholebrain.make_forward`).
     build_dir : path, optional
@@ -219,11 +220,6 @@ def lesion_study(
     progress : bool
         A line per finished run.
     """
-    from . import compiled
-    from .analysis import groups_by_position
-    from .checkpoint import describe_model
-    from .parallel import dask_client, run_specs
-
     if model.connectome is None or model.n_regions < 2:
         raise ValueError("a lesion study needs a brain of at least two connected regions")
     if not model.global_coupling > 0:
@@ -235,57 +231,39 @@ def lesion_study(
     if model.removed:
         raise ValueError("give the intact model (no removed regions)")
     spec = features or FeatureSpec()
-    duration_s, transient_s = float(duration), float(transient)
-    if not 0 <= transient_s < duration_s or duration_s - transient_s < spec.window_s:
-        raise ValueError(
-            f"duration {duration_s:g} s minus transient {transient_s:g} s must cover one "
-            f"{spec.window_s:g} s spectral window"
-        )
-    identity = {"model": describe_model(model), "features": spec.to_dict(), "seed": int(seed),
-                "duration_s": duration_s, "transient_s": transient_s}  # fmt: skip
-    journal = Journal(record, identity, _FORMAT, key="run")
-    if forward is None:
-        from .forward import make_forward
-
-        forward = make_forward(model.connectome)
-    groups = groups_by_position(forward.info)
+    runner = StudyRunner(
+        model, "a lesion study", fmt=_FORMAT, key="run", record=record,
+        identity={"features": spec.to_dict()}, duration=duration, transient=transient,
+        window_s=spec.window_s, seed=seed, scheduler=scheduler, workers=workers,
+        threads=threads, forward=forward, build_dir=build_dir,
+    )  # fmt: skip
+    journal = runner.journal
     labels = model.region_labels
     runs = [INTACT, *regions]
-    t_start = time.perf_counter()
-    ran: list[float] = []
+    transient_s = runner.transient_s
 
     def finished(i, result, run_s, error):
         run = todo[i]
         rec: dict[str, Any] = {"run": run, "run_s": run_s, "error": None}
-        if error is not None:
-            rec["error"] = f"{type(error).__name__}: {error}"[:2000]
-        elif not np.isfinite(result.eeg_proxy).all():
-            rec["error"] = "the simulation diverged (NaN in the EEG proxy)"
+        failed = run_failure(result, error)
+        if failed is not None:
+            rec["error"] = failed["error"]
         else:
-            raw = forward.to_raw(result).crop(tmin=transient_s)
-            feats = summary_features(raw, groups, spec)
+            raw = runner.sensor_raw(result)
+            feats = runner.features(raw, spec)
             keep = [k for k, lab in enumerate(labels) if lab != run]
             n0 = int(round(transient_s * result.proxy_sfreq))
             feats[REGION_CORRELATION] = region_correlation(result.eeg_proxy[:, n0:], keep)
             rec["features"] = feats
             rec["channel_alpha_db"] = _channel_alpha_db(raw, spec.window_s).tolist()
         journal.add(rec)
-        if run_s is not None:
-            ran.append(run_s)
         if progress:
             print(f"wholebrain: lesion run {run} {'failed' if rec['error'] else 'done'}",
                   file=sys.stderr, flush=True)  # fmt: skip
 
     todo = [r for r in runs if r not in journal.records]
-    compile_s = 0.0
-    if todo:  # a finished study read back from its record needs no brain at all
-        with dask_client(scheduler, workers) as client:
-            brain = compiled.compile_brain(model, duration_s, threads=threads,
-                                           build_dir=build_dir, connectivity_seed=seed,
-                                           lesions_as_zero=True)  # fmt: skip
-            specs = [brain.prepare(seed, **_lesion(model, r)) for r in todo]
-            run_specs(brain, specs, client, finished, progress=progress)
-            compile_s = brain.compile_s
+    with runner:  # a finished study read back from its record needs no brain at all
+        runner.run([_lesion(model, r) for r in todo], finished, progress=progress)
     recs = journal.records
     if recs[INTACT].get("error"):
         raise RuntimeError(f"the intact brain's run failed: {recs[INTACT]['error']}")
@@ -295,13 +273,8 @@ def lesion_study(
         channel_alpha_db={
             r: np.asarray(recs[r]["channel_alpha_db"]) for r in runs if not recs[r].get("error")
         },  # fmt: skip
-        info=forward.info,
+        info=runner.forward.info,
         spec=spec,
-        timings={
-            "compile_s": compile_s,
-            "wall_s": time.perf_counter() - t_start,
-            "run_s_mean": float(np.mean(ran)) if ran else float("nan"),
-            "runs": len(ran),
-        },
+        timings=runner.timings(runs=len(runner.run_s)),
         failed={r: recs[r]["error"] for r in runs if recs[r].get("error")},
     )

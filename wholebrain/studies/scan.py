@@ -1,11 +1,11 @@
 """Score a list of parameter points against several recordings with one set of runs.
 
 A fit searches one recording; a scan answers "where along this path does each recording
-fit best?" for all of them at once: each point is simulated once (as a Dask task of the one
-compiled brain, as in :func:`wholebrain.fit.fit`), its sensor EEG's summary features are
-computed once and compared with every target. Points are dicts of the names a fit accepts
-(:mod:`wholebrain.fit`), so a scan can mix paths, e.g. ``propofol_level`` 0 and 0.5 and
-then ``propofol_dose`` 0.005 to 0.02.
+fit best?" for all of them at once: each point is simulated once (a run of the one compiled
+brain, through :mod:`wholebrain.studies.runner` like a fit), its sensor EEG's summary
+features are computed once and compared with every target. Points are dicts of the names of
+:mod:`wholebrain.studies.parameters`, so a scan can mix paths, e.g. ``propofol_level`` 0 and
+0.5 and then ``propofol_dose`` 0.005 to 0.02.
 
 Every point is appended to ``history`` (JSON lines) as it finishes; a scan run again with
 the same history and points replays them.
@@ -15,25 +15,16 @@ from __future__ import annotations
 
 import os
 import sys
-import time
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-import numpy as np
+from ..brain import BrainModel
+from ..objective import FeatureSpec, distance
+from .parameters import check_point, model_changes, parse_point
+from .runner import StudyRunner, features_digest, require_connectome, run_failure, target_features
 
-from .brain import BrainModel
-from .fit import (
-    _add_scale,
-    _identity,
-    _target_features,
-    check_names,
-    check_times,
-    model_changes,
-    run_failure,
-)
-from .journal import Journal
-from .objective import FeatureSpec, distance, summary_features
+__all__ = ["ScanResult", "parse_point", "scan"]
 
 _FORMAT = "wholebrain.scan-history/1"
 
@@ -111,7 +102,7 @@ def scan(
     model : BrainModel
         The brain (with a connectome).
     points : sequence of mapping
-        Parameter values per point (the names of :class:`wholebrain.fit.FitParameter`).
+        Parameter values per point (the names of :mod:`wholebrain.studies.parameters`).
     targets : mapping of str to mne.io.BaseRaw or dict
         Recordings by name, or their features (``features`` only, no ``extra_features``).
     target_groups : mapping, optional
@@ -121,109 +112,66 @@ def scan(
     extra_features : mapping of str to FeatureSpec, optional
         More comparisons by name; each point's EEG is scored under each of them too.
     duration, transient, seed, history, scheduler, workers, threads, forward, build_dir, progress
-        As for :func:`wholebrain.fit.fit` (``history`` holds the scan's points).
+        As for :func:`wholebrain.studies.fit.fit` (``history`` holds the scan's points).
     """
-    from . import compiled
-    from .analysis import groups_by_position
-    from .parallel import dask_client, run_specs
-
-    if model.connectome is None:
-        raise ValueError("scanning EEG needs a brain with a connectome (its regions' positions)")
+    require_connectome(model, "scanning EEG")
     points = [{str(k): float(v) for k, v in p.items()} for p in points]
     if not points or any(not p for p in points):
         raise ValueError("give at least one point, each with at least one parameter value")
     if not targets:
         raise ValueError("give at least one target recording")
     for p in points:
-        check_names(model, list(p))
-        try:
-            model.replace(**model_changes(model, p))
-        except ValueError as err:
-            raise ValueError(f"the point {p} gives an invalid model: {err}") from None
+        check_point(model, p)
     specs = {"default": features or FeatureSpec(), **dict(extra_features or {})}
     if len(specs) > 1 and any(isinstance(t, Mapping) for t in targets.values()):
         raise ValueError("a target given as features serves one spec only; pass recordings "
                          "(mne Raw) when scoring with extra_features")  # fmt: skip
     groups_in = dict(target_groups or {})
     target_feats = {
-        s: {t: _target_features(raw, groups_in.get(t), spec)[0] for t, raw in targets.items()}
+        s: {t: target_features(raw, groups_in.get(t), spec)[0] for t, raw in targets.items()}
         for s, spec in specs.items()
     }
-    window = max(s.window_s for s in specs.values())
-    duration_s, transient_s = check_times(duration, transient, window)
-    identity = _identity(model, [], target_feats["default"], specs["default"], duration_s,
-                         transient_s, seed)  # fmt: skip
-    identity.update(points=points, specs={s: v.to_dict() for s, v in specs.items()})
-    if forward is None:
-        from .forward import make_forward
-
-        forward = make_forward(model.connectome)
-    _add_scale(identity, forward)
-    log = Journal(history, identity, _FORMAT, key="point")
-    sensor_groups = groups_by_position(forward.info)
+    runner = StudyRunner(
+        model, "scanning EEG", fmt=_FORMAT, key="point", record=history,
+        identity={"parameters": [], "features": specs["default"].to_dict(),
+                  "target": features_digest(target_feats["default"]), "points": points,
+                  "specs": {s: v.to_dict() for s, v in specs.items()}},
+        duration=duration, transient=transient,
+        window_s=max(s.window_s for s in specs.values()), seed=seed, scheduler=scheduler,
+        workers=workers, threads=threads, forward=forward, build_dir=build_dir,
+    )  # fmt: skip
+    log = runner.journal
     raws: dict[int, Any] = {}
-    ran: list[float] = []
-    t0 = time.perf_counter()
     todo = [i for i in range(len(points)) if i not in log.records]
-    if not todo:  # everything replayed from the history: nothing to compile or run
-        return _result(points, log, target_feats, {}, 0.0, t0, [])
-    with dask_client(scheduler, workers) as client:
-        brain = compiled.compile_brain(model, duration_s, threads=threads,
-                                       build_dir=build_dir, connectivity_seed=seed)  # fmt: skip
-        run = [brain.prepare(seed, **model_changes(model, points[i])) for i in todo]
 
-        def finished(j, result, run_s, error):
-            i = todo[j]
-            rec: dict[str, Any] = {"point": i, "params": points[i], "status": "ok",
-                                   "features": {}, "distances": {}, "run_s": run_s,
-                                   "error": None}  # fmt: skip
-            failed = run_failure(result, error)
-            if failed is not None:
-                rec.update(failed)
-            else:
-                raw = raws[i] = forward.to_raw(result).crop(tmin=transient_s)
-                for s, spec in specs.items():
-                    feats = summary_features(raw, sensor_groups, spec)
-                    rec["features"][s] = feats
-                    rec["distances"][s] = {t: distance(feats, target_feats[s][t], spec)
-                                           for t in targets}  # fmt: skip
-            log.add(rec)
-            if run_s is not None:
-                ran.append(run_s)
-            if progress:
-                params = ", ".join(f"{k}={v:g}" for k, v in rec["params"].items())
-                d = rec["distances"].get("default", {})
-                what = ", ".join(f"{t} {v:.3g}" for t, v in d.items()) or rec["status"]
-                print(f"wholebrain: point {len(log.records)} of {len(points)}: {params}: {what}",
-                      file=sys.stderr, flush=True)  # fmt: skip
+    def finished(j, result, run_s, error):
+        i = todo[j]
+        rec: dict[str, Any] = {"point": i, "params": points[i], "status": "ok",
+                               "features": {}, "distances": {}, "run_s": run_s,
+                               "error": None}  # fmt: skip
+        failed = run_failure(result, error)
+        if failed is not None:
+            rec.update(failed)
+        else:
+            raw = raws[i] = runner.sensor_raw(result)
+            for s, spec in specs.items():
+                feats = runner.features(raw, spec)
+                rec["features"][s] = feats
+                rec["distances"][s] = {t: distance(feats, target_feats[s][t], spec)
+                                       for t in targets}  # fmt: skip
+        log.add(rec)
+        if progress:
+            params = ", ".join(f"{k}={v:g}" for k, v in rec["params"].items())
+            d = rec["distances"].get("default", {})
+            what = ", ".join(f"{t} {v:.3g}" for t, v in d.items()) or rec["status"]
+            print(f"wholebrain: point {len(log.records)} of {len(points)}: {params}: {what}",
+                  file=sys.stderr, flush=True)  # fmt: skip
 
-        run_specs(brain, run, client, finished)
-        compile_s = brain.compile_s
-    return _result(points, log, target_feats, raws, compile_s, t0, ran)
-
-
-def _result(points, log, target_feats, raws, compile_s, t0, ran) -> ScanResult:
+    with runner:  # everything replayed from the history: nothing to compile or run
+        runner.run([model_changes(model, points[i]) for i in todo], finished)
     return ScanResult(
         records=[log.records[i] for i in range(len(points))],
         targets=target_feats,
         raws=raws,
-        timings={
-            "compile_s": compile_s,
-            "wall_s": time.perf_counter() - t0,
-            "run_s_mean": float(np.mean(ran)) if ran else float("nan"),
-        },  # fmt: skip
+        timings=runner.timings(),
     )
-
-
-def parse_point(text: str) -> dict[str, float]:
-    """``"propofol_level=0.5,global_coupling=2"`` -> dict (the command line's form)."""
-    out: dict[str, float] = {}
-    for part in text.split(","):
-        name, sep, value = part.partition("=")
-        try:
-            out[name.strip()] = float(value)
-        except ValueError:
-            sep = ""
-        if not sep or not name.strip():
-            raise ValueError(f"a scan point is NAME=VALUE[,NAME=VALUE...], got {text!r}")
-    return out

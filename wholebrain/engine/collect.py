@@ -1,0 +1,121 @@
+"""The monitors of a built network -> :class:`~wholebrain.result.SimulationResult`."""
+
+from __future__ import annotations
+
+import platform
+from typing import Any
+
+import brian2 as b2
+import numpy as np
+from brian2.units.fundamentalunits import DIMENSIONLESS
+
+from .._version import __version__
+from ..result import SPIKE_DTYPE, SimulationResult
+
+_UA_CM2 = 0.01  # 1 uA/cm^2 in A/m^2
+
+#: recorded states are returned in the units neuroscientists read: SI dimension -> factor
+_STATE_UNITS = (
+    (b2.volt, 1e3),  # mV
+    (b2.second, 1e3),  # ms
+    (b2.amp / b2.meter**2, 1e2),  # uA/cm^2
+    (b2.siemens / b2.meter**2, 1e-1),  # mS/cm^2
+    (b2.mole / b2.meter**3, 1.0),  # mM
+)
+
+
+def in_model_units(values: Any) -> np.ndarray:
+    """``values`` (a Brian2 quantity or array) as a plain array in mV, ms, uA/cm^2, mS/cm^2
+    or mM according to its dimension; dimensionless values as they are."""
+    dim = getattr(values, "dim", None)
+    arr = np.asarray(values)
+    if dim is None or dim is DIMENSIONLESS:
+        return arr
+    for unit, factor in _STATE_UNITS:
+        if dim == unit.dim:
+            return arr * factor
+    return arr  # another dimension: SI
+
+
+def collect(
+    net: Any, model: Any, params: list[Any], settings: Any, duration_s: float, seed: int
+) -> SimulationResult:
+    """Read spikes, the EEG proxy and recorded states of ``net`` after a run.
+
+    Parameters
+    ----------
+    net : ColumnNetwork
+        The built network (:mod:`wholebrain.columns.base`).
+    model : BrainModel
+        What ran (labels and provenance).
+    params : list
+        Column parameters per region.
+    settings : RunSettings
+        How it ran (steps, recording, backend).
+    duration_s, seed
+        Of this run (a compiled brain's runs differ in both).
+    """
+    sizes = dict(net.sizes)
+    sources = dict(net.spike_sources)
+    spikes = {}
+    for pop, mon in net.spike_monitors.items():
+        n = sizes[sources.get(pop, pop)]
+        i = np.asarray(mon.i[:], dtype=np.int64)
+        arr = np.empty(i.size, dtype=SPIKE_DTYPE)
+        arr["region"] = i // n
+        arr["cell"] = i % n
+        arr["t"] = np.asarray(mon.t[:] / b2.second)
+        spikes[pop] = arr
+    pm = net.proxy_monitor
+    parts = {
+        part: np.asarray(getattr(pm, f"eeg_{part}")[:] / (b2.amp / b2.meter**2)) / _UA_CM2
+        for part in net.proxy_parts
+    }
+    states = {}
+    for pop, mon in net.state_monitors.items():
+        for var in mon.record_variables:
+            values = in_model_units(getattr(mon, var)[:])
+            states[f"{pop}.{var}"] = values.reshape(net.n_regions, -1, values.shape[-1])
+    return SimulationResult(
+        region_labels=model.region_labels,
+        eeg_proxy=sum(parts.values()),
+        eeg_proxy_parts=parts,
+        proxy_sfreq=1000.0 / settings.record_dt_ms,
+        spikes=spikes,
+        sizes=sizes,
+        spike_sources=sources,
+        duration_s=duration_s,
+        dt_ms=settings.dt_ms,
+        seed=seed,
+        backend=settings.backend,
+        params=[p.as_dict() for p in params],
+        states=states,
+        provenance=provenance(model),
+    )
+
+
+def provenance(model: Any) -> dict[str, Any]:
+    """Versions, the column model and every coupling and lesion setting of ``model``."""
+    return {
+        "wholebrain": __version__,
+        "brian2": b2.__version__,
+        "numpy": np.__version__,
+        "python": platform.python_version(),
+        "column": model.column,
+        "condition": model.condition,
+        "overrides": dict(model.overrides),
+        "region_overrides": {k: dict(v) for k, v in model.region_overrides.items()},
+        "coupling": {
+            "connectome": model.connectome.name if model.connectome is not None else None,
+            "global_coupling": model.global_coupling,
+            "velocity_m_s": model.velocity,
+            "normalization": model.normalization,
+            "long_range_inputs": model.long_range_inputs,
+            "senders": list(model.senders),
+            "receivers": list(model.receivers),
+            "g_long_range": model.g_long_range,
+            "disconnected": list(model.disconnected),
+            "removed": list(model.removed),
+            "cut_edges": [list(e) for e in model.cut_edges],
+        },
+    }

@@ -1,0 +1,191 @@
+"""How a run is run: its settings, validated once, and which backends this machine has.
+
+Nothing here imports Brian2 unless a setting is given as a Brian2 quantity, so a bad setting
+is refused before any network is built or any compiler probed.
+"""
+
+from __future__ import annotations
+
+import functools
+import importlib.util
+import math
+import os
+import shutil
+import subprocess
+from dataclasses import dataclass, field
+from typing import Any
+
+BACKENDS = ("runtime", "cpp", "cuda")
+#: sampling interval of the EEG proxy and recorded states for a brain with a connectome, ms
+#: (uncoupled columns record at the paper's 10 kHz, or every step when that is coarser)
+BRAIN_RECORD_DT_MS = 1.0
+COLUMN_RECORD_DT_MS = 0.1
+#: OpenMP threads of one run unless asked otherwise (parallelism goes across runs first)
+DEFAULT_THREADS = 1
+#: integration step of a column model that does not name its own (``DEFAULT_DT_MS``), ms
+FALLBACK_DT_MS = 0.01
+
+
+def seconds(value: Any, name: str) -> float:
+    """``value`` in seconds: a Brian2 time, or a plain number read as seconds."""
+    if hasattr(value, "dim"):
+        import brian2 as b2
+
+        try:
+            return float(value / b2.second)
+        except b2.DimensionMismatchError:
+            raise ValueError(f"{name} must be a time, got {value!r}") from None
+    if isinstance(value, bool):
+        raise ValueError(f"{name} must be a number of seconds, got {value!r}")
+    try:
+        return float(value)
+    except (TypeError, ValueError):
+        raise ValueError(f"{name} must be a number of seconds, got {value!r}") from None
+
+
+def backend_status() -> dict[str, str | None]:
+    """Which backends this machine can run: ``{name: None}`` when available, else the reason.
+
+    ``runtime`` always works; ``cpp`` needs a C++ compiler; ``cuda`` needs the brian2cuda
+    package (which needs brian2 2.10) and an NVIDIA GPU that ``nvidia-smi`` lists.
+    """
+    return {name: backend_problem(name) for name in BACKENDS}
+
+
+def backend_problem(backend: str) -> str | None:
+    """Why ``backend`` cannot run here (None when it can); probed once per process."""
+    if backend not in BACKENDS:
+        raise ValueError(f"unknown backend {backend!r}; backends: {', '.join(BACKENDS)}")
+    if backend == "runtime":
+        return None
+    if backend == "cpp":
+        cxx = os.environ.get("CXX", "g++")
+        return None if shutil.which(cxx) else f"no C++ compiler ({cxx}) on PATH"
+    return _cuda_problem()
+
+
+@functools.cache
+def _cuda_problem() -> str | None:
+    if importlib.util.find_spec("brian2cuda") is None:
+        from importlib.metadata import version
+
+        return (
+            "the brian2cuda package is not installed (it needs brian2 2.10; this is "
+            f"brian2 {version('brian2')})"
+        )
+    if shutil.which("nvcc") is None:
+        return "no CUDA compiler (nvcc) on PATH"
+    smi = shutil.which("nvidia-smi")
+    if smi is None:
+        return "no NVIDIA driver (nvidia-smi not found)"
+    try:
+        out = subprocess.run([smi, "-L"], capture_output=True, text=True, timeout=20)
+    except (OSError, subprocess.TimeoutExpired) as err:
+        return f"nvidia-smi failed: {err}"
+    if out.returncode != 0 or "GPU" not in out.stdout:
+        return "no NVIDIA GPU visible (nvidia-smi -L lists none)"
+    return None
+
+
+def default_dt_ms(model: Any) -> float:
+    """The integration step a column model was built for (its ``DEFAULT_DT_MS``), ms."""
+    return float(getattr(model.column_model.module, "DEFAULT_DT_MS", FALLBACK_DT_MS))
+
+
+def default_record_dt_ms(model: Any, dt_ms: float) -> float:
+    """Recording interval, ms: 1 kHz for a brain, the paper's 10 kHz for lone columns."""
+    return BRAIN_RECORD_DT_MS if model.coupled else max(COLUMN_RECORD_DT_MS, dt_ms)
+
+
+@dataclass(frozen=True)
+class RunSettings:
+    """How to run a model, checked once (build :meth:`for_model`).
+
+    Attributes
+    ----------
+    duration_s : float or None
+        Simulated time, s (None: a compiled brain whose runs each give theirs).
+    dt_ms : float
+        Integration step, ms.
+    record_dt_ms : float
+        Sampling interval of the EEG proxy and recorded states, ms (a multiple of ``dt_ms``).
+    backend : {"runtime", "cpp", "cuda"}
+    threads : int
+        OpenMP threads of one run (``cpp`` only).
+    record_states : dict
+        ``{population: (variable, ...)}`` recorded for ``record_cells`` cells per column.
+    record_cells : int
+    """
+
+    duration_s: float | None
+    dt_ms: float
+    record_dt_ms: float
+    backend: str = "cpp"
+    threads: int = DEFAULT_THREADS
+    record_states: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    record_cells: int = 1
+
+    @classmethod
+    def for_model(
+        cls,
+        model: Any,
+        duration: Any,
+        *,
+        backend: str = "cpp",
+        dt_ms: float | None = None,
+        record_dt_ms: float | None = None,
+        threads: int = DEFAULT_THREADS,
+        record_states: dict[str, list[str]] | None = None,
+        record_cells: int = 1,
+    ) -> RunSettings:
+        """Settings of a run of ``model``, with the model's defaults, all validated.
+
+        Raises
+        ------
+        ValueError
+            Naming the setting, what it must be and what was given.
+        """
+        dt = default_dt_ms(model) if dt_ms is None else _positive(dt_ms, "dt_ms")
+        rec = default_record_dt_ms(model, dt) if record_dt_ms is None else record_dt_ms
+        duration_s = None if duration is None else seconds(duration, "duration")
+        if duration_s is not None:
+            check_duration(duration_s, dt)
+        ratio = _positive(rec, "record_dt_ms") / dt
+        if abs(ratio - round(ratio)) > 1e-9:
+            raise ValueError(
+                f"record_dt_ms={rec} must be a positive multiple of dt_ms={dt} "
+                f"(e.g. {dt * max(1, round(ratio)):g})"
+            )
+        why = backend_problem(backend)
+        if why is not None:
+            usable = [name for name in BACKENDS if backend_problem(name) is None]
+            raise ValueError(
+                f"backend {backend!r} is not available on this machine: {why}; "
+                f"available here: {', '.join(usable)}"
+            )
+        if isinstance(threads, bool) or not isinstance(threads, int | float) or threads < 1 \
+                or int(threads) != threads:  # fmt: skip
+            raise ValueError(f"threads must be a positive integer, got {threads!r}")
+        states = {str(pop): tuple(vs) for pop, vs in (record_states or {}).items()}
+        if isinstance(record_cells, bool) or int(record_cells) != record_cells or record_cells < 1:
+            raise ValueError(f"record_cells must be a positive integer, got {record_cells!r}")
+        return cls(duration_s, dt, float(rec), backend, int(threads), states, int(record_cells))
+
+
+def check_duration(duration_s: float, dt_ms: float) -> float:
+    """A duration in seconds that holds at least one step of ``dt_ms``."""
+    if not math.isfinite(duration_s) or duration_s <= 0:
+        raise ValueError(f"duration must be > 0 seconds, got {duration_s}")
+    if duration_s * 1000 < dt_ms:
+        raise ValueError(f"duration {duration_s} s is shorter than one step ({dt_ms} ms)")
+    return duration_s
+
+
+def _positive(value: Any, name: str) -> float:
+    try:
+        out = float(value)
+    except (TypeError, ValueError):
+        raise ValueError(f"{name} must be a number of ms, got {value!r}") from None
+    if not math.isfinite(out) or out <= 0:
+        raise ValueError(f"{name} must be > 0 ms, got {value!r}")
+    return out

@@ -1,0 +1,190 @@
+"""Region lead fields: how a region's dipole moment reaches each EEG sensor (V per A*m).
+
+Two ways, both with MNE's BEM/sphere solvers and fixed source orientations:
+
+- **Cortex vertices of tvb-data's head** (:func:`default_vertex_gain`): the 16384 vertices
+  of ``cortex_16384`` with outward normals, in the 3-layer BEM of
+  :mod:`wholebrain.headmodel` and its 65 registered electrodes; cached by the hash of its
+  inputs. :func:`tvb_vertex_regions` says which region each vertex belongs to (tvb-data's
+  region mapping for tvb76 and tvb192), and :func:`wholebrain.forward.make_forward`
+  combines the vertex gains per region.
+- **One dipole per region centroid** (:func:`centroid_gain`), for atlases with centroids
+  only: in a sphere fitted to a standard montage or in a user's own BEM.
+
+Frames: the tvb frame (x anterior, y left, z up) is MNE's head frame (x right, y anterior,
+z up) rotated by ``_HEAD_TO_TVB``.
+"""
+
+from __future__ import annotations
+
+import difflib
+import logging
+import os
+import zipfile
+from typing import Any
+
+import mne
+import numpy as np
+
+from . import headmodel as hm
+from .cache import cache_dir
+
+logger = logging.getLogger(__name__)
+
+__all__ = ["centroid_gain", "default_vertex_gain", "standard_montage", "tvb_vertex_regions"]
+
+#: rotation taking MNE head coordinates (x right, y anterior, z up) to the tvb frame
+#: (x anterior, y left, z up)
+_HEAD_TO_TVB = np.array([[0.0, 1.0, 0.0], [-1.0, 0.0, 0.0], [0.0, 0.0, 1.0]])
+#: cortex vertices outside the inner skull are pulled this far inside it (mm)
+_INSIDE_MARGIN_MM = 2.0
+
+
+def standard_montage(name: str) -> mne.channels.DigMontage:
+    """An MNE standard montage by name, or a one-line error listing close matches."""
+    try:
+        return mne.channels.make_standard_montage(name)
+    except ValueError:
+        names = mne.channels.get_builtin_montages()
+        close = difflib.get_close_matches(name, names, n=6, cutoff=0.4)
+        raise ValueError(f"unknown montage {name!r}; close matches: {close or names[:6]}") from None
+
+
+def tvb_vertex_regions(labels: tuple[str, ...]) -> tuple[np.ndarray, tuple[str, ...]]:
+    """Region index per cortex vertex for a tvb atlas with these labels, or a subset of
+    them (any order); vertices of regions not in ``labels`` get -1.
+
+    Returns
+    -------
+    vertex_region : ndarray of int, shape (16384,)
+        Index into ``labels`` of each vertex of ``cortex_16384``, -1 outside them.
+    tvb_labels : tuple of str
+        The labels of the tvb atlas (76 or 192 regions) whose region mapping was used.
+    """
+    for n in (76, 192):
+        with zipfile.ZipFile(hm.tvb_data_dir() / "connectivity" / f"connectivity_{n}.zip") as z:
+            member = next((m for m in z.namelist() if "centres" in m), None)
+            lines = z.read(member).decode().split("\n") if member else []
+        tvb_labels = tuple(line.split()[0] for line in lines if line.strip())
+        if set(labels) <= set(tvb_labels):
+            mapping = np.loadtxt(hm.tvb_data_dir() / "regionMapping" / f"regionMapping_16k_{n}.txt")
+            order = np.array([labels.index(lab) if lab in labels else -1 for lab in tvb_labels])
+            return order[mapping.astype(int)], tvb_labels
+    raise ValueError(
+        f"head='default' needs regions of the tvb76 or tvb192 atlas (labels like {labels[:2]} "
+        "are not); "
+        "use head='sphere' for other atlases"
+    )
+
+
+def _montage_info(names: list[str], pos_tvb_mm: np.ndarray) -> mne.Info:
+    pos_head = pos_tvb_mm @ _HEAD_TO_TVB / 1000.0  # inverse rotation: tvb -> MNE head frame
+    montage = mne.channels.make_dig_montage(
+        dict(zip(names, pos_head, strict=True)), coord_frame="head"
+    )
+    info = mne.create_info(names, 1000.0, "eeg")
+    info.set_montage(montage, verbose=False)
+    return info
+
+
+def _fixed_gain(info, src, bem, trans, verbose) -> np.ndarray:
+    """Fixed-orientation gain (V per A*m) along each source's ``nn``, all sources kept."""
+    fwd = mne.make_forward_solution(
+        info, trans, src, bem, meg=False, eeg=True, mindist=0.0, verbose=verbose
+    )
+    s = fwd["src"][0]
+    if fwd["nsource"] != s["np"]:
+        raise RuntimeError(f"{s['np'] - fwd['nsource']} sources fell outside the inner skull")
+    gain = fwd["sol"]["data"].reshape(len(info.ch_names), -1, 3)
+    return np.einsum("cvk,vk->cv", gain, s["nn"][s["vertno"]])  # nn in head frame, like the gain
+
+
+def default_vertex_gain(
+    ico: int | tuple[int, int, int] = 3,
+    cache: str | os.PathLike | None = None,
+    verbose: Any = None,
+) -> tuple[np.ndarray, list[str], mne.Info]:
+    """Vertex lead field of tvb-data's head: (65, 16384) V per A*m, channel names, info (cached)."""
+    names, raw_pos = hm.read_tvb_sensors()
+    ctx, tris = hm.read_tvb_surface("cortex_16384")
+    # keyed by the raw inputs and the registration constants: a cache hit needs no geometry work
+    key = hm.input_hash(
+        raw_pos,
+        ctx,
+        *hm.HEAD_TO_TVB,
+        ico=ico,
+        scale=hm.HEAD_SCALE,
+        margin=_INSIDE_MARGIN_MM,
+        conductivity=hm.CONDUCTIVITY,
+        shells=hm.shells_digest(),
+    )
+    path = cache_dir(cache) / f"tvb-leadfield-{key}.npz"
+    if path.exists():
+        with np.load(path) as z:
+            return z["gain"], names, _montage_info(names, z["pos"])
+    head = hm.default_head_surfaces(ico)
+    pos = hm.place_sensors_on_scalp(names, raw_pos, head["outer_skin"])
+    nn = hm.vertex_normals(ctx, tris)
+    info = _montage_info(names, pos)
+    # pull the few cortex vertices that poke through the registered inner skull back inside
+    inner = head["inner_skull"]
+    centre = inner[0].mean(0)
+    vec = ctx - centre
+    dist = np.linalg.norm(vec, axis=1)
+    limit = hm.ray_radii(*inner, centre, vec / dist[:, None]) - _INSIDE_MARGIN_MM
+    moved = dist > limit
+    if moved.any():
+        logger.info(
+            "moved %d cortex vertices (max %.1f mm) %.0f mm inside the inner skull",
+            int(moved.sum()),
+            float((dist - limit)[moved].max()),
+            _INSIDE_MARGIN_MM,
+        )
+        ctx = centre + vec * np.minimum(1.0, limit / dist)[:, None]
+    src = mne.setup_volume_source_space(pos=dict(rr=ctx / 1000.0, nn=nn), verbose=verbose)
+    bem = hm.make_default_bem(ico, cache, verbose=verbose)
+    trans = mne.transforms.Transform(
+        "head", "mri", np.block([[_HEAD_TO_TVB, np.zeros((3, 1))], [np.zeros((1, 3)), 1]])
+    )
+    gain = _fixed_gain(info, src, bem, trans, verbose)
+    hm.atomic_write(path, lambda tmp: np.savez(tmp, gain=gain, pos=pos))
+    return gain, names, info
+
+
+def _centroids_head_m(connectome: Any, r0: np.ndarray) -> np.ndarray:
+    """Region centroids in MNE head coordinates (m), centred on the sphere origin ``r0``."""
+    centres = np.asarray(connectome.centres_mm, float)
+    if not np.isfinite(centres).all():
+        raise ValueError("connectome has NaN centres; the sphere model needs every region centroid")
+    frame = str(connectome.frame).lower()
+    if frame == "tvb":
+        centres = centres @ _HEAD_TO_TVB  # tvb -> RAS
+    elif frame not in ("mni", "ras"):
+        raise ValueError(
+            f"connectome frame {connectome.frame!r} is unknown; give centres in 'MNI' or 'tvb'"
+        )
+    return r0 + (centres - centres.mean(0)) / 1000.0
+
+
+def centroid_gain(
+    connectome: Any, bem: Any, info: mne.Info, trans: Any, r0: np.ndarray, verbose: Any = None
+) -> np.ndarray:
+    """Fixed-orientation gain (V per A*m) of one dipole per region centroid.
+
+    Dipoles sit at the centroids (``connectome.centres_mm``, frame ``tvb`` or RAS), centred
+    on the head's origin ``r0`` (m, MNE head frame), along the region's mean orientation
+    when the connectome has one, else radial from ``r0``.
+    """
+    pos = _centroids_head_m(connectome, r0)
+    orient = getattr(connectome, "orientations", None)
+    if orient is None or not np.isfinite(orient).all():
+        orient = pos - r0  # radial
+    else:
+        orient = (
+            np.asarray(orient, float) @ _HEAD_TO_TVB
+            if str(connectome.frame).lower() == "tvb"
+            else orient
+        )
+    orient = orient / np.linalg.norm(orient, axis=1, keepdims=True)
+    src = mne.setup_volume_source_space(pos=dict(rr=pos, nn=orient), verbose=verbose)
+    return _fixed_gain(info, src, bem, trans, verbose)
