@@ -34,7 +34,13 @@ FLOORS: tuple[tuple[str, ...], ...] = (
         "wholebrain.objective",
         "wholebrain.recorded",
     ),
-    ("wholebrain.plotting", "wholebrain.sensor_plots", "wholebrain.export", "wholebrain.report"),
+    (
+        "wholebrain.plotting",
+        "wholebrain.sensor_plots",
+        "wholebrain.export",
+        "wholebrain.bids",
+        "wholebrain.report",
+    ),
     ("wholebrain.studies",),
     ("wholebrain.cli",),
 )

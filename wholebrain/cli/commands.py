@@ -220,7 +220,20 @@ def cmd_export(source: str, target: str, overwrite: bool) -> int:
         raw = _raw_of_result(src)
     else:
         raw = read_eeg(src)
-    path = export.export_raw(raw, target, overwrite=overwrite)
+    # a target ROOT/sub-<label>[/ses-<label>] is a recording of the BIDS dataset at ROOT
+    dest = Path(target)
+    ses = dest.name if dest.name.startswith("ses-") else None
+    sub = dest.parent.name if ses else dest.name
+    try:
+        if sub.startswith("sub-") and not dest.suffix:
+            from wholebrain.bids import export_bids
+
+            root = dest.parent.parent if ses else dest.parent
+            path = export_bids(raw, root, sub[4:], ses and ses[4:], overwrite=overwrite).fpath
+        else:
+            path = export.export_raw(raw, target, overwrite=overwrite)
+    except OSError as err:  # a target folder that is missing, a file, or not writable
+        raise UserError(str(err)) from None
     _say(f"wrote {path} ({len(raw.ch_names)} channels, {raw.times[-1]:.3g} s, "
          f"{raw.info['sfreq']:g} Hz)")  # fmt: skip
     return 0

@@ -68,8 +68,10 @@ def build_parser() -> argparse.ArgumentParser:
 
     export = sub.add_parser("export", help="write sensor EEG as FIF, EDF, BrainVision or CSV")
     export.add_argument("source", help="a result.npz of `run`, or an EEG file MNE reads")
-    export.add_argument("target", help="output file: .fif, .edf, .vhdr or .csv")
-    export.add_argument("--overwrite", action="store_true", help="replace an existing file")
+    export.add_argument("target", help="output file: .fif, .edf, .vhdr, .csv or .npz; "
+                        "or ROOT/sub-LABEL[/ses-LABEL]: a recording (task propofol) of the "
+                        "BIDS dataset at ROOT")  # fmt: skip
+    export.add_argument("--overwrite", action="store_true", help="replace existing files")
 
     sub.add_parser("info", help="column models, conditions, backends, atlases, cache")
     return ap
