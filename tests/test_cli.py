@@ -200,3 +200,21 @@ def test_bad_study_settings_exit_with_one_line(tmp_path, argv, message):
     with pytest.raises(SystemExit) as exc:
         cli.main([*argv, "--out", str(tmp_path / "o")])
     assert message in str(exc.value) and "\n" not in str(exc.value)
+
+
+def test_a_toml_set_list_and_its_parameters_table_both_apply(tmp_path):
+    """Once the (empty) [parameters] table replaced the `set` list: the run went on with
+    defaults."""
+    from wholebrain.cli.commands import _model
+    from wholebrain.cli.config import resolve_settings
+    from wholebrain.cli.parser import build_parser
+
+    cfg = tmp_path / "run.toml"
+    cfg.write_text('atlas = "column"\nset = ["g_h=0.1"]\n[parameters]\nscale = 0.2\n')
+    settings = resolve_settings("run", build_parser().parse_args(["run", "--config", str(cfg)]))
+    assert settings["set"] == ["g_h=0.1", "scale=0.2"]
+    params = _model(settings).column_params()[0]
+    assert (params.g_h, params.scale) == (0.1, 0.2)
+    cfg.write_text('atlas = "column"\nset = ["g_h=0.1"]\n')  # a list alone applies too
+    settings = resolve_settings("run", build_parser().parse_args(["run", "--config", str(cfg)]))
+    assert _model(settings).column_params()[0].g_h == 0.1

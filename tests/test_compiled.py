@@ -55,6 +55,19 @@ def test_parameters_and_seed_change_without_recompiling(setup):
     assert mtimes and all(p.stat().st_mtime_ns == t for p, t in mtimes.items())  # no recompile
 
 
+def test_one_compile_runs_any_sequence_of_durations(setup):
+    """Short, long, short: Brian2 reads a monitor by the shape its last read gave it; every
+    run of a compiled brain must read its own length (issue: the long run failed)."""
+    brain, _, _ = setup
+    runs = [brain.run(seed=s, duration=d) for s, d in ((1, 0.02), (2, 0.3), (1, 0.02))]
+    for res, duration in zip(runs, (0.02, 0.3, 0.02), strict=True):
+        assert res.duration_s == duration
+        assert res.eeg_proxy.shape == (4, round(duration * res.proxy_sfreq))
+        assert all(s["t"].max(initial=0.0) < duration for s in res.spikes.values())
+    np.testing.assert_array_equal(runs[0].eeg_proxy, runs[2].eeg_proxy)
+    assert runs[1].spikes["PY"].size > runs[0].spikes["PY"].size
+
+
 def test_structural_changes_are_refused(setup):
     brain, _, _ = setup
     with pytest.raises(ValueError, match="a rerun cannot change \\['velocity'\\]"):

@@ -186,3 +186,37 @@ def test_a_dask_address_that_does_not_answer_fails_clearly_and_fast(monkeypatch)
         with parallel.dask_client("tcp://127.0.0.1:9", timeout_s=2.0):
             pass
     assert time.perf_counter() - t0 < 30
+
+
+def test_a_web_server_at_the_dask_address_fails_within_the_deadline(tmp_path):
+    """Something that accepts the connection and answers in another protocol kept
+    ``Client`` waiting past its timeout; the study left a header-only record behind."""
+    import http.server
+    import threading
+    import time
+
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), http.server.SimpleHTTPRequestHandler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    address = f"tcp://127.0.0.1:{server.server_address[1]}"
+    history = tmp_path / "history.jsonl"
+    try:
+        t0 = time.perf_counter()
+        with pytest.raises(ConnectionError, match="no Dask scheduler answered"):
+            fit(small_brain(), LEVEL, {"slow[frontal]": 0.0}, features=SPEC, duration=5.0,
+                transient=0.5, n_evaluations=2, history=history, scheduler=address,
+                forward=_StubForward(small_brain()), progress=False)  # fmt: skip
+        assert time.perf_counter() - t0 < 2.0 + parallel.CONNECT_TIMEOUT_S + 5.0
+        assert not history.exists()
+    finally:
+        server.shutdown()
+
+
+class _StubForward:
+    """Stands in for the forward model in a study that must fail before any run."""
+
+    def __init__(self, model):
+        self.region_labels = model.region_labels
+        self.scale = None
+
+    def to_raw(self, result):
+        raise AssertionError("no run may reach the forward model")

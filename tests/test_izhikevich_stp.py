@@ -212,3 +212,15 @@ def test_the_default_column_has_no_thalamus():
     assert set(condition("default").sizes) == {"PY", "IN"}
     assert condition("alpha").sizes == {"PY": 80, "IN": 20, "TC": 20, "TRN": 20}
     assert condition("alpha").thalamus and not condition("default").thalamus
+
+
+def test_a_numerical_blow_up_stops_with_an_error_naming_dt_and_the_weights():
+    """Strong TRN->TC and TC->TRN weights make forward Euler at 0.1 ms overflow (every cell
+    spikes every step): an error, never a result that looks like data."""
+    from wholebrain.engine.collect import SimulationDiverged
+
+    blown = wb.BrainModel.single_column("izhikevich_stp", "alpha", w_trn_tc=50.0, w_tc_trn=50.0)
+    with pytest.raises(SimulationDiverged, match="dt_ms .*0.1 ms.*w_trn_tc and w_tc_trn"):
+        wb.simulate(blown, 0.2, seed=1)
+    calm = wb.simulate(wb.BrainModel.single_column("izhikevich_stp", "alpha"), 0.2, seed=1)
+    assert 0 < calm.rates()["TRN"].mean() < 500

@@ -18,7 +18,13 @@ PACKAGE = Path(__file__).resolve().parents[1] / "wholebrain"
 #: floors of the data flow, lowest first: a module may import its own floor (without circles)
 #: or any floor below, never one above
 FLOORS: tuple[tuple[str, ...], ...] = (
-    ("wholebrain._version", "wholebrain.cache", "wholebrain.result", "wholebrain.figures"),
+    (
+        "wholebrain._version",
+        "wholebrain.cache",
+        "wholebrain.validation",
+        "wholebrain.result",
+        "wholebrain.figures",
+    ),
     ("wholebrain.columns",),
     ("wholebrain.connectome",),
     ("wholebrain.coupling",),

@@ -21,6 +21,7 @@ from ._version import __version__ as __version__
 # public name -> module that defines it
 _LAZY = {
     "columns": "wholebrain.columns",
+    "analysis": "wholebrain.analysis",
     "BrainModel": "wholebrain.brain",
     "SimulationResult": "wholebrain.result",
     "load_result": "wholebrain.result",
@@ -34,7 +35,7 @@ _LAZY = {
     "Forward": "wholebrain.forward",
 }
 
-_MODULES = {"columns"}
+_MODULES = {"columns", "analysis"}
 
 __all__ = sorted([*_LAZY, "__version__"])
 

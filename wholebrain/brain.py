@@ -22,6 +22,9 @@ import numpy as np
 
 from . import columns
 from .connectome import Connectome
+from .validation import check
+
+NORMALIZATIONS = ("max", "row_sum", "in_degree", "none")
 
 #: default long-range conductance per synapse at gain 1 (mS/cm^2): one local PYso->PYdr AMPA
 #: input of the propofol run (g 0.005 / NF 20)
@@ -98,6 +101,11 @@ class BrainModel:
     labels: tuple[str, ...] = field(default=(), metadata=_STRUCTURE)
 
     def __post_init__(self) -> None:
+        for name in ("labels", "disconnected", "removed", "cut_edges"):
+            if isinstance(getattr(self, name), str):
+                raise TypeError(
+                    f"{name} is a tuple of region labels, e.g. ({getattr(self, name)!r},)"
+                )
         if self.connectome is not None and not isinstance(self.connectome, Connectome):
             raise TypeError(
                 "connectome must be a wholebrain Connectome (wb.load_connectome('tvb76'))"
@@ -107,19 +115,19 @@ class BrainModel:
             raise ValueError("a BrainModel needs a connectome or at least one label")
         if len(set(all_labels)) != len(all_labels):
             raise ValueError("region labels must be unique")
-        for name in ("global_coupling", "g_long_range"):
-            value = getattr(self, name)
-            if not np.isfinite(value) or value < 0:
-                raise ValueError(f"{name} must be >= 0, got {value}")
-        if not np.isfinite(self.velocity) or self.velocity <= 0:
-            raise ValueError(f"velocity must be > 0 m/s, got {self.velocity}")
-        if int(self.long_range_inputs) != self.long_range_inputs or self.long_range_inputs < 0:
-            raise ValueError("long_range_inputs must be a non-negative integer")
-        if self.normalization not in ("max", "row_sum", "in_degree", "none"):
+        for name in ("global_coupling", "g_long_range", "velocity", "long_range_inputs"):
+            object.__setattr__(self, name, check(name, getattr(self, name)))
+        if not isinstance(self.normalization, str) or self.normalization not in NORMALIZATIONS:
             raise ValueError(
                 f"unknown normalization {self.normalization!r}; "
                 "use 'max', 'row_sum', 'in_degree' or 'none'"
             )
+        for name in ("column", "condition"):
+            if not isinstance(getattr(self, name), str):
+                raise TypeError(f"{name} must be a name (str), got {getattr(self, name)!r}")
+        for name in ("overrides", "region_overrides"):
+            if not isinstance(getattr(self, name), Mapping):
+                raise TypeError(f"{name} must be a mapping of parameter names to values")
         module = self.column_model.module
         for name, default in (("senders", "DEFAULT_SENDERS"), ("receivers", "DEFAULT_RECEIVERS")):
             if getattr(self, name) is None:

@@ -276,6 +276,13 @@ def make_forward(
     -------
     fwd : Forward
     """
+    from .connectome import Connectome
+
+    if not isinstance(connectome, Connectome):
+        raise TypeError(
+            f"connectome must be a wholebrain Connectome (wb.load_connectome('tvb76')), got "
+            f"{type(connectome).__name__}"
+        )
     if combine not in ("sum", "mean"):
         raise ValueError(f"combine must be 'sum' or 'mean', got {combine!r}")
     labels = tuple(str(lab) for lab in connectome.labels)

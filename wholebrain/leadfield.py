@@ -73,7 +73,7 @@ def tvb_vertex_regions(labels: tuple[str, ...]) -> tuple[np.ndarray, tuple[str, 
     raise ValueError(
         f"head='default' needs regions of the tvb76 or tvb192 atlas (labels like {labels[:2]} "
         "are not); "
-        "use head='sphere' for other atlases"
+        "use head='sphere' (command line: --head sphere) for other atlases"
     )
 
 

@@ -33,6 +33,13 @@ def _model(settings: dict[str, Any]):
     )
 
 
+def _forward(settings: dict[str, Any], model: Any) -> Any:
+    """The forward model of ``--head`` for the brain's regions."""
+    import wholebrain as wb
+
+    return wb.make_forward(model.connectome, head=settings["head"])
+
+
 def _say(text: str) -> None:
     print(f"wholebrain: {text}", flush=True)
 
@@ -74,7 +81,7 @@ def cmd_run(settings: dict[str, Any]) -> int:
     written = [res.save(out / "result.npz"), *plot_column(res, out)]
     figures = [(p.stem.replace("_", " "), p) for p in written[1:]]
     if model.connectome is not None:
-        eeg = _sensor_eeg(model, res, out)
+        eeg = _sensor_eeg(_forward(settings, model), res, out)
         written += eeg
         figures += [(p.stem.replace("_", " "), p) for p in eeg if p.suffix == ".png"]
     rates = {k: round(float(v.mean()), 2) for k, v in res.rates().items()}
@@ -87,13 +94,11 @@ def cmd_run(settings: dict[str, Any]) -> int:
     return 0
 
 
-def _sensor_eeg(model, res, out: Path) -> list[Path]:
-    """Project region signals to the default head's sensors; FIF + figures."""
-    import wholebrain as wb
+def _sensor_eeg(fwd, res, out: Path) -> list[Path]:
+    """Project region signals to the forward model's sensors; FIF + figures."""
     from wholebrain import export, sensor_plots
 
-    _say("projecting to EEG sensors (default head model)")
-    fwd = wb.make_forward(model.connectome)
+    _say(f"projecting to EEG sensors ({fwd.head} head model)")
     raw = fwd.to_raw(res)
     paths = [export.export_raw(raw, out / "eeg_raw.fif", overwrite=True)]
     if raw.times[-1] >= 1.0:  # spectra (256-sample Welch windows) need about a second
@@ -155,7 +160,7 @@ def cmd_fit(settings: dict[str, Any]) -> int:
         transient=settings["transient"], n_evaluations=settings["evaluations"],
         seed=settings["seed"], history=history, scheduler=settings["scheduler"],
         workers=settings["workers"], threads=settings["threads"],
-        build_dir=settings["build_dir"],
+        build_dir=settings["build_dir"], forward=_forward(settings, model),
     )  # fmt: skip
     table = result.to_table()
     print(table, flush=True)
@@ -193,7 +198,7 @@ def cmd_lesion(settings: dict[str, Any]) -> int:
         model, regions, duration=settings["duration"], transient=settings["transient"],
         seed=settings["seed"], scheduler=settings["scheduler"], workers=settings["workers"],
         threads=settings["threads"], record=out / "lesion_runs.jsonl",
-        build_dir=settings["build_dir"],
+        build_dir=settings["build_dir"], forward=_forward(settings, model),
     )  # fmt: skip
     table = study.to_table(top=20)
     print(table, flush=True)

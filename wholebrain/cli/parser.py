@@ -25,6 +25,9 @@ def _model_flags(p: argparse.ArgumentParser, defaults: dict[str, Any]) -> None:
     p.add_argument("--out", help=f"output folder (default {defaults['out']})")
     p.add_argument("--build-dir", dest="build_dir", help="C++ project folder (default: "
                    "one per structure in the cache; a shared one on a cluster)")  # fmt: skip
+    p.add_argument("--head", help="head model of the sensor EEG: default (tvb-data's BEM, "
+                   "tvb atlases only), sphere (any atlas with MNI centres), or a "
+                   "*-bem-sol.fif")  # fmt: skip
     p.add_argument("--set", action="append", metavar="NAME=VALUE",
                    help="override a column parameter, e.g. --set g_h=0.4 (repeatable)")  # fmt: skip
 

@@ -154,6 +154,13 @@ def state_monitors(
     for pop, variables in (record_states or {}).items():
         if pop not in groups:
             raise ValueError(f"cannot record states of {pop!r}: populations are {list(groups)}")
+        known = sorted(k for k in groups[pop].variables if not k.startswith("_"))
+        unknown = [v for v in variables if v not in groups[pop].variables]
+        if unknown:
+            raise ValueError(
+                f"cannot record {unknown} of {pop!r}: not variables of that population; it has "
+                f"{known[:30]}{' ...' if len(known) > 30 else ''}"
+            )
         idx = cells(np.arange(min(record_cells, sizes[pop])), sizes[pop], n_regions)
         states[pop] = b2.StateMonitor(
             groups[pop],

@@ -125,7 +125,10 @@ class Connectome:
         if duplicates:
             raise ValueError(f"duplicate labels {duplicates}; make every region label unique")
         n = len(labels)
-        weights = np.array(self.weights, dtype=float)
+        try:
+            weights = np.array(self.weights, dtype=float)
+        except (TypeError, ValueError):
+            raise ValueError("weights must be a square matrix of numbers") from None
         if weights.ndim != 2 or weights.shape[0] != weights.shape[1]:
             raise ValueError(f"weights has shape {weights.shape}; pass a square (n, n) matrix")
         if weights.shape[0] != n:
@@ -377,12 +380,10 @@ class Connectome:
         Single matrices go to CSV/NPY with :func:`wholebrain.connectome.io.save_matrix`.
         """
         path = Path(path)
-        if path.suffix == ".npz":
-            io.write_npz(self._fields(), path)
-        elif path.suffix == ".mat":
-            io.write_mat(self._fields(), path)
-        elif path.suffix == ".zip" or not path.suffix:
-            io.write_tvb(self._fields(), path)
+        writers = {".npz": io.write_npz, ".mat": io.write_mat, ".zip": io.write_tvb}
+        writers[""] = io.write_tvb  # a folder
+        if path.suffix in writers:
+            writers[path.suffix](self._fields(), path)
         else:
             raise ValueError(
                 f"cannot save a connectome as {path.suffix!r}; use .npz, .mat, .zip or a folder"

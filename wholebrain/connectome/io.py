@@ -14,15 +14,18 @@ the members may sit in one sub-folder of the zip (``connectivity_192/weights.txt
 from __future__ import annotations
 
 import bz2
-import csv
 import io
 import re
 import zipfile
+import zlib
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
 import numpy as np
+
+# single matrices and label lists (CSV, TSV, TXT, NPY): tables.py, re-exported here
+from .tables import read_labels, read_matrix, save_matrix
 
 __all__ = [
     "infer_hemispheres",
@@ -90,7 +93,10 @@ def _tvb_members(path: Path) -> dict[str, bytes]:
         entries = {p.relative_to(path).as_posix(): p for p in path.rglob("*") if p.is_file()}
         read = {name: p.read_bytes for name, p in entries.items()}
     elif zipfile.is_zipfile(path):
-        archive = zipfile.ZipFile(path)
+        try:
+            archive = zipfile.ZipFile(path)
+        except (zipfile.BadZipFile, OSError) as err:
+            raise ValueError(f"{path} is a damaged zip file ({err}); write it again") from None
         read = {name: (lambda n=name: archive.read(n)) for name in archive.namelist()}
     else:
         raise ValueError(f"{path} is neither a zip file nor a folder; pass a TVB-style zip/folder")
@@ -100,8 +106,14 @@ def _tvb_members(path: Path) -> dict[str, bytes]:
         compressed = base.endswith(".bz2")
         stem = base.removesuffix(".bz2").removesuffix(".txt")
         if stem in _TVB_MEMBERS and stem not in found:
-            data = reader()
-            found[stem] = bz2.decompress(data) if compressed else data
+            try:
+                data = reader()
+                found[stem] = bz2.decompress(data) if compressed else data
+            except (zipfile.BadZipFile, zlib.error, OSError, EOFError, ValueError) as err:
+                raise ValueError(
+                    f"{path}: the member {name} is damaged ({type(err).__name__}: {err}); "
+                    "download or write the file again"
+                ) from None
     return found
 
 
@@ -212,8 +224,19 @@ def write_npz(fields: dict[str, Any], path: str | Path) -> None:
 
 def read_npz(path: str | Path) -> dict[str, Any]:
     """Read a file written by :func:`write_npz`."""
-    with np.load(path, allow_pickle=False) as data:
-        out: dict[str, Any] = {k: data[k] for k in data.files}
+    try:
+        with np.load(path, allow_pickle=False) as data:
+            out: dict[str, Any] = {k: data[k] for k in data.files}
+    except (zipfile.BadZipFile, zlib.error, OSError, EOFError, ValueError) as err:
+        raise ValueError(
+            f"{path} is not a readable .npz file ({type(err).__name__}: {err})"
+        ) from None
+    missing = [k for k in ("labels", "weights") if k not in out]
+    if missing:
+        raise ValueError(
+            f"{path} has no {' or '.join(missing)} array (it has {sorted(out)}); a connectome "
+            "NPZ needs at least 'weights' and 'labels' (Connectome.save writes them)"
+        )
     out["labels"] = [str(s) for s in out["labels"]]
     for key in ("frame", "name"):
         if key in out:
@@ -291,96 +314,3 @@ def read_mat(
         if key in data:
             out[key] = "".join(_mat_strings(data[key]))
     return out
-
-
-# ---------------------------------------------------------------------------- CSV / NPY / labels
-def _is_number(text: str) -> bool:
-    try:
-        float(text)
-    except ValueError:
-        return False
-    return True
-
-
-def read_matrix(
-    path: str | Path, label_column: int | None = None
-) -> tuple[np.ndarray, list[str] | None]:
-    """Read a square matrix from ``.npy``, ``.csv``, ``.tsv`` or whitespace ``.txt``.
-
-    Parameters
-    ----------
-    path : path-like
-        The file. In text files a first row of non-numbers is taken as column labels and a
-        first column of non-numbers as row labels (both must then agree).
-    label_column : int | None
-        Column of a text file that holds the labels, removed from the matrix. ``None``
-        detects a non-numeric first column.
-
-    Returns
-    -------
-    matrix : ndarray
-        The numbers, as float.
-    labels : list of str | None
-        Labels found in the file, or ``None``.
-    """
-    path = Path(path)
-    if path.suffix == ".npy":
-        return np.asarray(np.load(path, allow_pickle=False), dtype=float), None
-    text = path.read_text()
-    delimiter = {".csv": ",", ".tsv": "\t"}.get(path.suffix)
-    rows = [
-        r
-        for r in csv.reader(io.StringIO(text), delimiter=delimiter or " ", skipinitialspace=True)
-        if r
-    ]
-    if delimiter is None:
-        rows = [[c for c in r if c] for r in rows]
-    header = None
-    if rows and not all(_is_number(c) for c in rows[0][1:] if c):
-        header = [c.strip() for c in rows[0]]
-        rows = rows[1:]
-    if label_column is None and rows and not _is_number(rows[0][0]):
-        label_column = 0
-    row_labels = None
-    if label_column is not None:
-        row_labels = [r[label_column].strip() for r in rows]
-        rows = [r[:label_column] + r[label_column + 1 :] for r in rows]
-        if header is not None and len(header) == len(rows[0]) + 1:
-            header = header[:label_column] + header[label_column + 1 :]
-    try:
-        matrix = np.array([[float(c) for c in r] for r in rows], dtype=float)
-    except ValueError as err:
-        raise ValueError(
-            f"{path} holds non-numeric cells ({err}); keep labels in one header row and/or "
-            "one column (label_column=) and numbers everywhere else"
-        ) from None
-    if header is not None and row_labels is not None and header != row_labels:
-        raise ValueError(
-            f"{path}: header labels and row labels differ; make both list the regions in "
-            "the same order"
-        )
-    return matrix, row_labels if row_labels is not None else header
-
-
-def read_labels(path: str | Path) -> list[str]:
-    """Labels from a text file, one per line; blank lines and ``#`` comments are skipped."""
-    lines = Path(path).read_text().splitlines()
-    return [ln.strip() for ln in lines if ln.strip() and not ln.lstrip().startswith("#")]
-
-
-def save_matrix(path: str | Path, matrix: np.ndarray, labels: Sequence[str] | None = None) -> None:
-    """Write one matrix to ``.npy`` (numbers only) or ``.csv`` (labels in header and column)."""
-    path = Path(path)
-    matrix = np.asarray(matrix, dtype=float)
-    if path.suffix == ".npy":
-        np.save(path, matrix)
-        return
-    if path.suffix != ".csv":
-        raise ValueError(f"cannot write a matrix to {path.suffix!r}; use .csv or .npy")
-    with path.open("w", newline="") as handle:
-        writer = csv.writer(handle)
-        if labels is not None:
-            writer.writerow(["", *labels])
-        for i, row in enumerate(matrix):
-            values = [repr(float(v)) for v in row]
-            writer.writerow([labels[i], *values] if labels is not None else values)

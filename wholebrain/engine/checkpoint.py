@@ -188,6 +188,27 @@ def concatenate(chunks: list[SimulationResult]) -> SimulationResult:
     )
 
 
+def check_checkpoint(folder: str | os.PathLike, duration_s: float, chunk: Any) -> float:
+    """Check a checkpoint folder and chunk before anything is built; return the chunk, s.
+
+    The folder must be a folder (or not exist yet) whose nearest existing parent is
+    writable; the chunk must be > 0 and no longer than the run.
+    """
+    path = Path(folder)
+    if path.exists() and not path.is_dir():
+        raise ValueError(f"checkpoint {path} is a file, not a folder; give a folder")
+    parent = path if path.exists() else next(p for p in path.absolute().parents if p.exists())
+    if not parent.is_dir() or not os.access(parent, os.W_OK | os.X_OK):
+        raise ValueError(f"checkpoint {path}: cannot write in {parent}")
+    chunk_s = min(duration_s, 1.0) if chunk is None else seconds(chunk, "chunk")
+    if chunk_s > duration_s * (1 + 1e-12):
+        raise ValueError(
+            f"chunk {chunk_s:g} s is longer than the run ({duration_s:g} s); give a chunk of "
+            "at most the duration"
+        )
+    return chunk_s
+
+
 def run_checkpointed(
     brain: Any,
     seed: int,
@@ -200,9 +221,7 @@ def run_checkpointed(
     """Run a compiled brain (:class:`~wholebrain.engine.cpp.CompiledBrain`) in chunks of
     ``chunk`` seconds, keeping its full state in ``folder`` after each; resume or return
     what ``folder`` already holds of the same run."""
-    chunk_s = min(duration_s, 1.0) if chunk is None else seconds(chunk, "chunk")
-    if not chunk_s > 0:
-        raise ValueError(f"chunk must be > 0 seconds, got {chunk_s}")
+    chunk_s = check_checkpoint(folder, duration_s, chunk)
     brain.check_aligned(chunk_s, "chunk")
     model = brain.model_for(**changes)
     identity = {

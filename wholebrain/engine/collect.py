@@ -37,6 +37,43 @@ def in_model_units(values: Any) -> np.ndarray:
     return arr  # another dimension: SI
 
 
+class SimulationDiverged(RuntimeError):
+    """A run whose state turned NaN/inf or whose cells fired at every step: numerical
+    blow-up, never data."""
+
+
+#: a population whose cells spike on more than this share of all steps has blown up
+_EVERY_STEP = 0.5
+
+
+def check_diverged(result: SimulationResult, model: Any, settings: Any) -> None:
+    """Raise :class:`SimulationDiverged` when ``result`` shows numerical blow-up.
+
+    Two signs: NaN or inf in the EEG proxy or a recorded state, and a population whose cells
+    spike on more than half of all integration steps (forward Euler overflowing, the classic
+    failure of Izhikevich networks with strong recurrent weights).
+    """
+    hint = getattr(model.column_model.module, "DIVERGENCE_HINT", "the synaptic weights")
+    fix = f"lower dt_ms (now {settings.dt_ms:g} ms) or {hint}"
+    for name, values in [("the EEG proxy", result.eeg_proxy), *result.states.items()]:
+        bad = ~np.isfinite(np.asarray(values, float))
+        if bad.any():
+            first = np.flatnonzero(bad.reshape(-1, bad.shape[-1]).any(axis=0))[0]
+            t = first / result.proxy_sfreq
+            raise SimulationDiverged(
+                f"the simulation diverged: {name} is NaN/inf from t = {t:.4g} s on; {fix}"
+            )
+    steps = result.duration_s * 1000.0 / settings.dt_ms
+    for pop, spikes in result.spikes.items():
+        n = result.sizes[result.spike_sources.get(pop, pop)] * len(result.region_labels)
+        share = spikes.size / max(1.0, n * steps)
+        if share > _EVERY_STEP:
+            raise SimulationDiverged(
+                f"the simulation diverged: {pop} cells spiked on {share:.0%} of all steps "
+                f"(every cell at every step is {1000.0 / settings.dt_ms:g} Hz); {fix}"
+            )
+
+
 def collect(
     net: Any, model: Any, params: list[Any], settings: Any, duration_s: float, seed: int
 ) -> SimulationResult:
@@ -76,7 +113,7 @@ def collect(
         for var in mon.record_variables:
             values = in_model_units(getattr(mon, var)[:])
             states[f"{pop}.{var}"] = values.reshape(net.n_regions, -1, values.shape[-1])
-    return SimulationResult(
+    result = SimulationResult(
         region_labels=model.region_labels,
         eeg_proxy=sum(parts.values()),
         eeg_proxy_parts=parts,
@@ -92,6 +129,8 @@ def collect(
         states=states,
         provenance=provenance(model),
     )
+    check_diverged(result, model, settings)
+    return result
 
 
 def provenance(model: Any) -> dict[str, Any]:

@@ -40,6 +40,7 @@ import numpy as np
 
 from ..brain import RUN_FIELDS, STRUCTURAL_FIELDS, BrainModel
 from ..result import SimulationResult
+from ..validation import check_seed
 from . import control, device
 from .checkpoint import run_checkpointed
 from .collect import collect
@@ -81,7 +82,7 @@ class CompiledBrain:
         self.duration_s = settings.duration_s
         self.dt_ms, self.record_dt_ms = settings.dt_ms, settings.record_dt_ms
         self.threads = settings.threads
-        self.connectivity_seed = int(connectivity_seed)
+        self.connectivity_seed = check_seed(connectivity_seed, "connectivity_seed")
         self.lesions_as_zero = bool(lesions_as_zero)
         params = model.column_params()
         self.project = Path(build_dir) if build_dir else device.default_project(
@@ -115,6 +116,9 @@ class CompiledBrain:
         self.codegen_s = time.perf_counter() - t0
         self.compile_s = sum(v for v in timers.values() if v is not None)
         self.clock_dts_ms = sorted({float(obj.clock.dt / b2.ms) for obj in network.sorted_objects})
+        # Brian2 reads a 2-D monitor array from disk by the shape it last had (the first
+        # read fixes it): every run's reading starts again from the shape before any run
+        self._shapes_2d = {var: var.size for var in self._device.dynamic_arrays_2d}
         self.n_runs = 0
         device.register(self)
 
@@ -122,6 +126,7 @@ class CompiledBrain:
         """Drop the Brian2 objects (the device no longer holds this brain's project)."""
         self._net = None
         self._state_vars = []
+        self._shapes_2d = {}
         self._device = None
 
     def _long_range(self, model: BrainModel) -> list[Any] | None:
@@ -216,6 +221,7 @@ class CompiledBrain:
         **changes
             New values of :data:`~wholebrain.brain.RUN_FIELDS` of the model.
         """
+        seed = check_seed(seed)
         self._usable()
         model = self.model_for(**changes)
         duration_s = self._duration(duration)
@@ -288,6 +294,8 @@ class CompiledBrain:
         for var in list(dev.array_cache):
             if not (var.read_only and var.constant):
                 dev.array_cache[var] = None
+        for var, shape in self._shapes_2d.items():
+            var.size = shape
         result = collect(self._net, model, model.column_params(), self.settings,
                          spec.duration_s, spec.seed)  # fmt: skip
         result.provenance["synapses"] = self._net.synapse_counts
@@ -324,9 +332,10 @@ class CompiledBrain:
         **changes
             New values of :data:`~wholebrain.brain.RUN_FIELDS` of the model.
         """
+        seed = check_seed(seed)
         duration_s = self._duration(duration)
         if checkpoint is not None:
-            return run_checkpointed(self, int(seed), duration_s, Path(checkpoint), chunk,
+            return run_checkpointed(self, seed, duration_s, Path(checkpoint), chunk,
                                     progress, changes)  # fmt: skip
         spec = self.prepare(seed, duration=duration_s, **changes)
         try:

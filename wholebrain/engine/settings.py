@@ -15,6 +15,8 @@ import subprocess
 from dataclasses import dataclass, field
 from typing import Any
 
+from ..validation import check
+
 BACKENDS = ("runtime", "cpp", "cuda")
 #: sampling interval of the EEG proxy and recorded states for a brain with a connectome, ms
 #: (uncoupled columns record at the paper's 10 kHz, or every step when that is coarser)
@@ -27,20 +29,9 @@ FALLBACK_DT_MS = 0.01
 
 
 def seconds(value: Any, name: str) -> float:
-    """``value`` in seconds: a Brian2 time, or a plain number read as seconds."""
-    if hasattr(value, "dim"):
-        import brian2 as b2
-
-        try:
-            return float(value / b2.second)
-        except b2.DimensionMismatchError:
-            raise ValueError(f"{name} must be a time, got {value!r}") from None
-    if isinstance(value, bool):
-        raise ValueError(f"{name} must be a number of seconds, got {value!r}")
-    try:
-        return float(value)
-    except (TypeError, ValueError):
-        raise ValueError(f"{name} must be a number of seconds, got {value!r}") from None
+    """``value`` of the time setting ``name`` (``duration``, ``chunk``) in seconds: a Brian2
+    time, or a plain number read as seconds, checked (:mod:`wholebrain.validation`)."""
+    return check(name, value)
 
 
 def backend_status() -> dict[str, str | None]:
@@ -145,12 +136,14 @@ class RunSettings:
         ValueError
             Naming the setting, what it must be and what was given.
         """
-        dt = default_dt_ms(model) if dt_ms is None else _positive(dt_ms, "dt_ms")
+        if backend not in BACKENDS:
+            raise ValueError(f"unknown backend {backend!r}; backends: {', '.join(BACKENDS)}")
+        dt = default_dt_ms(model) if dt_ms is None else check("dt_ms", dt_ms)
         rec = default_record_dt_ms(model, dt) if record_dt_ms is None else record_dt_ms
         duration_s = None if duration is None else seconds(duration, "duration")
         if duration_s is not None:
             check_duration(duration_s, dt)
-        ratio = _positive(rec, "record_dt_ms") / dt
+        ratio = check("record_dt_ms", rec) / dt
         if abs(ratio - round(ratio)) > 1e-9:
             raise ValueError(
                 f"record_dt_ms={rec} must be a positive multiple of dt_ms={dt} "
@@ -163,29 +156,50 @@ class RunSettings:
                 f"backend {backend!r} is not available on this machine: {why}; "
                 f"available here: {', '.join(usable)}"
             )
-        if isinstance(threads, bool) or not isinstance(threads, int | float) or threads < 1 \
-                or int(threads) != threads:  # fmt: skip
-            raise ValueError(f"threads must be a positive integer, got {threads!r}")
-        states = {str(pop): tuple(vs) for pop, vs in (record_states or {}).items()}
-        if isinstance(record_cells, bool) or int(record_cells) != record_cells or record_cells < 1:
-            raise ValueError(f"record_cells must be a positive integer, got {record_cells!r}")
-        return cls(duration_s, dt, float(rec), backend, int(threads), states, int(record_cells))
+        threads = check("threads", threads)
+        states = _record_states(model, record_states)
+        record_cells = check("record_cells", record_cells)
+        return cls(duration_s, dt, float(rec), backend, threads, states, record_cells)
 
 
-def check_duration(duration_s: float, dt_ms: float) -> float:
-    """A duration in seconds that holds at least one step of ``dt_ms``."""
+def check_duration(duration_s: float, dt_ms: float, name: str = "duration") -> float:
+    """A duration in seconds that is a whole number (at least one) of steps of ``dt_ms``.
+
+    Brian2 would silently run ``floor(duration / dt)`` steps, while the result claimed the
+    duration asked for.
+    """
     if not math.isfinite(duration_s) or duration_s <= 0:
-        raise ValueError(f"duration must be > 0 seconds, got {duration_s}")
-    if duration_s * 1000 < dt_ms:
-        raise ValueError(f"duration {duration_s} s is shorter than one step ({dt_ms} ms)")
+        raise ValueError(f"{name} must be > 0 s, got {duration_s}")
+    steps = duration_s * 1000.0 / dt_ms
+    if round(steps) < 1:
+        raise ValueError(f"{name} {duration_s:g} s is shorter than one step ({dt_ms:g} ms)")
+    if abs(steps - round(steps)) > 1e-6 * max(1.0, steps):
+        near = round(steps) * dt_ms / 1000.0
+        raise ValueError(
+            f"{name} {duration_s!r} s is not a whole number of {dt_ms:g} ms steps; "
+            f"use e.g. {near:.12g} s"
+        )
     return duration_s
 
 
-def _positive(value: Any, name: str) -> float:
-    try:
-        out = float(value)
-    except (TypeError, ValueError):
-        raise ValueError(f"{name} must be a number of ms, got {value!r}") from None
-    if not math.isfinite(out) or out <= 0:
-        raise ValueError(f"{name} must be > 0 ms, got {value!r}")
+def _record_states(model: Any, record_states: Any) -> dict[str, tuple[str, ...]]:
+    """``{population: (variable, ...)}``, its populations checked against the model's."""
+    if record_states is None:
+        return {}
+    if not isinstance(record_states, dict):
+        raise ValueError(
+            "record_states must be a dict {population: [variable, ...]}, e.g. {'PY': ['v']}; "
+            f"got {record_states!r}"
+        )
+    sizes = model.column_params()[0].sizes
+    out = {}
+    for pop, variables in record_states.items():
+        if pop not in sizes:
+            raise ValueError(
+                f"record_states: {pop!r} is not a population of {model.column}; it has "
+                f"{list(sizes)}"
+            )
+        if isinstance(variables, str):
+            variables = [variables]
+        out[str(pop)] = tuple(str(v) for v in variables)
     return out

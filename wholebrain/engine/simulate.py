@@ -25,6 +25,8 @@ from typing import Any
 
 from ..brain import BrainModel
 from ..result import SimulationResult
+from ..validation import check, check_seed
+from .checkpoint import check_checkpoint
 from .settings import BACKENDS, RunSettings, backend_status  # noqa: F401  (re-exported)
 
 
@@ -78,6 +80,8 @@ def simulate(
     progress : bool
         Print simulated, elapsed and remaining time while it runs.
     """
+    seed = check_seed(seed)
+    check("duration", duration)  # a run needs one (a compiled brain may leave it open)
     settings = RunSettings.for_model(
         model, duration, backend=backend, dt_ms=dt_ms, record_dt_ms=record_dt_ms,
         threads=threads, record_states=record_states, record_cells=record_cells,
@@ -86,7 +90,8 @@ def simulate(
         raise ValueError(f"checkpoints need backend='cpp' (got {backend!r})")
     if chunk is not None and checkpoint is None:
         raise ValueError("chunk is the interval between checkpoints; give checkpoint= too")
-    seed = int(seed)
+    if checkpoint is not None:  # before the compile, not after
+        check_checkpoint(checkpoint, settings.duration_s, chunk)
     if backend == "cpp":
         return _simulate_cpp(model, settings, seed, build_dir, checkpoint, chunk, progress)
     if backend == "cuda":

@@ -5,6 +5,10 @@ settings); every later line is one record with a key (a trial number, a region).
 existing journal with another identity is refused, naming what differs; opening it with the
 same identity hands back its records, so a killed study resumes without rerunning them. A
 line cut short by a kill is ignored (that record is simply made again).
+
+The file is created only when the first record is written: a study that fails before its
+first run (a bad setting, an unreachable scheduler) leaves nothing behind, and a file that
+holds only a header counts as empty.
 """
 
 from __future__ import annotations
@@ -34,13 +38,13 @@ class Journal:
         self.path = None if path is None else Path(path)
         self.key = key
         self.records: dict[Any, dict] = {}
+        self._header: dict | None = {"format": fmt, "identity": identity}
         if self.path is None:
             return
+        if self.path.exists() and not self.path.is_file():
+            raise ValueError(f"{self.path} is a folder; give a file for the record")
         if self.path.exists() and self.path.stat().st_size > 0:
             self._load(identity, fmt)
-        else:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-            self._append({"format": fmt, "identity": identity})
 
     def _load(self, identity: dict, fmt: str) -> None:
         lines = self.path.read_text().splitlines()
@@ -50,6 +54,8 @@ class Journal:
             head = {}
         if not isinstance(head, dict) or head.get("format") != fmt:
             raise ValueError(f"{self.path} is not a {fmt.split('/')[0]} file; give another path")
+        if len([line for line in lines[1:] if line.strip()]) == 0:
+            return  # a header only: an empty record, written again with the first result
         old = head.get("identity", {})
         if old != identity:
             differ = sorted(k for k in set(identity) | set(old) if old.get(k) != identity.get(k))
@@ -63,12 +69,19 @@ class Journal:
             except json.JSONDecodeError:  # a line cut by a kill: that record is made again
                 continue
             self.records[rec[self.key]] = rec
+        self._header = None  # the file has its header
 
     def _append(self, record: dict) -> None:
         if self.path is None:
             return
-        with open(self.path, "a") as f:
-            f.write(json.dumps(record) + "\n")
+        lines = [record]
+        mode = "a"
+        if self._header is not None:  # the first record: create the file with its header
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            lines, mode = [self._header, record], "w"
+            self._header = None
+        with open(self.path, mode) as f:
+            f.write("".join(json.dumps(line) + "\n" for line in lines))
             f.flush()
             os.fsync(f.fileno())
 

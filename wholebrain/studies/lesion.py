@@ -224,6 +224,8 @@ def lesion_study(
         raise ValueError("a lesion study needs a brain of at least two connected regions")
     if not model.global_coupling > 0:
         raise ValueError("global_coupling is 0: disconnecting a region would change nothing")
+    if isinstance(regions, str):  # one region, not its letters
+        regions = (regions,)
     regions = tuple(model.region_labels if regions is None else regions)
     model._check_labels("lesion_study regions", regions)
     if len(set(regions)) != len(regions):

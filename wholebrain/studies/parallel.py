@@ -25,6 +25,7 @@ from pathlib import Path
 from typing import Any
 
 from ..engine.execute import RunSpec, execute
+from ..validation import check
 
 #: seconds a scheduler address gets to answer before a study fails
 CONNECT_TIMEOUT_S = 10.0
@@ -69,8 +70,11 @@ def dask_client(
     ConnectionError
         The scheduler did not answer within ``timeout_s`` (never hangs).
     """
-    if int(workers) != workers or workers < 1:
-        raise ValueError(f"workers must be a positive integer, got {workers!r}")
+    workers = check("workers", workers)
+    timeout_s = check("timeout_s", timeout_s)
+    if scheduler is not None and (not isinstance(scheduler, str) or not scheduler.strip()):
+        raise ValueError(f"scheduler must be an address such as 'tcp://host:8786', got "
+                         f"{scheduler!r}")  # fmt: skip
     with _quiet_distributed():
         yield from _client(scheduler, workers, timeout_s)
 
@@ -90,18 +94,50 @@ def _client(scheduler: str | None, workers: int, timeout_s: float) -> Iterator[A
             client.close()
             cluster.close()
         return
-    try:
-        client = Client(scheduler, timeout=f"{timeout_s}s")
-    except (OSError, TimeoutError, ValueError) as err:
-        raise ConnectionError(
-            f"no Dask scheduler answered at {scheduler!r} within {timeout_s:g} s "
-            f"({type(err).__name__}); start one (`dask scheduler` and `dask worker <address>`) "
-            "or leave the address out to run on a local cluster"
-        ) from None
+    client = _connect(Client, scheduler, timeout_s)
     try:
         yield client
     finally:
         client.close()
+
+
+def _connect(client_cls: Any, scheduler: str, timeout_s: float) -> Any:
+    """A client of the scheduler at ``scheduler``, or ConnectionError within ``timeout_s``.
+
+    ``Client(address, timeout=...)`` returns or raises in time when nothing listens or
+    a silent port drops the handshake, but something that accepts the connection and answers
+    in another protocol (a web server) keeps it waiting past its timeout. The connection is
+    therefore made in a daemon thread that this call waits on for the deadline; a client that
+    connects after the deadline is closed by that thread.
+    """
+    import threading
+
+    box: dict[str, Any] = {}
+    late = threading.Event()
+
+    def connect() -> None:
+        try:
+            client = client_cls(scheduler, timeout=f"{timeout_s}s")
+        except BaseException as err:  # reported by the caller below
+            box["error"] = err
+            return
+        if late.is_set():
+            client.close()
+        else:
+            box["client"] = client
+
+    thread = threading.Thread(target=connect, name="wholebrain-dask-connect", daemon=True)
+    thread.start()
+    thread.join(timeout_s + 1.0)
+    if "client" in box:
+        return box["client"]
+    late.set()
+    why = type(box["error"]).__name__ if "error" in box else "no answer"
+    raise ConnectionError(
+        f"no Dask scheduler answered at {scheduler!r} within {timeout_s:g} s ({why}); start "
+        "one (`dask scheduler` and `dask worker <address>`) or leave the address out to run "
+        "on a local cluster"
+    ) from None
 
 
 def run_specs(

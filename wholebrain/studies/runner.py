@@ -30,6 +30,7 @@ import numpy as np
 
 from ..brain import BrainModel
 from ..objective import FeatureSpec, summary_features
+from ..validation import check, check_seed
 from .journal import Journal
 
 #: what a study does with each finished run: (index, result or None, run seconds, error)
@@ -44,8 +45,8 @@ def require_connectome(model: BrainModel, what: str) -> None:
 
 def check_times(duration: float, transient: float, window_s: float) -> tuple[float, float]:
     """Seconds simulated and dropped per run, checked: what is left must hold one window."""
-    duration_s, transient_s = float(duration), float(transient)
-    if not 0 <= transient_s < duration_s:
+    duration_s, transient_s = check("duration", duration), check("transient", transient)
+    if not transient_s < duration_s:
         raise ValueError(f"transient ({transient_s} s) must be in [0, duration={duration_s} s)")
     if duration_s - transient_s < window_s:
         raise ValueError(
@@ -58,6 +59,10 @@ def check_times(duration: float, transient: float, window_s: float) -> tuple[flo
 
 def run_failure(result: Any, error: BaseException | None) -> dict | None:
     """``status`` and ``error`` of a run that gave no usable EEG (None when it did)."""
+    from ..engine.collect import SimulationDiverged
+
+    if isinstance(error, SimulationDiverged):
+        return {"status": "nan", "error": str(error)[:2000]}
     if error is not None:
         return {"status": "error", "error": f"{type(error).__name__}: {error}"[:2000]}
     if not np.isfinite(result.eeg_proxy).all():
@@ -88,6 +93,20 @@ def target_features(
                 "target_groups={'frontal': [...], 'central': [...], 'posterior': [...]}"
             ) from None
     return summary_features(target, groups, spec), {g: list(c) for g, c in groups.items()}
+
+
+def check_forward(forward: Any, model: BrainModel) -> None:
+    """The forward model must be built for the regions the brain simulates."""
+    labels = getattr(forward, "region_labels", None)
+    if labels is None or not hasattr(forward, "to_raw"):
+        raise TypeError("forward must be a wholebrain Forward (wb.make_forward(connectome))")
+    missing = sorted(set(model.region_labels) - set(labels))
+    extra = sorted(set(labels) - set(model.region_labels))
+    if missing or extra:
+        raise ValueError(
+            f"the forward model was built for other regions (the brain's {missing[:5]} are "
+            f"missing, {extra[:5]} are extra); build it with wb.make_forward(model.connectome)"
+        )
 
 
 def features_digest(features: Mapping[str, float]) -> str:
@@ -140,8 +159,10 @@ class StudyRunner:
         require_connectome(model, what)
         self.model = model
         self.duration_s, self.transient_s = check_times(duration, transient, window_s)
-        self.seed = int(seed)
-        self.scheduler, self.workers, self.threads = scheduler, workers, threads
+        self.seed = check_seed(seed)
+        self.workers = check("workers", workers)
+        self.threads = check("threads", threads)
+        self.scheduler = scheduler
         self.build_dir = build_dir
         self.identity = json.loads(json.dumps({
             "model": model.describe(), **identity, "duration_s": self.duration_s,
@@ -152,6 +173,7 @@ class StudyRunner:
 
             forward = make_forward(model.connectome)
         self.forward = forward
+        check_forward(forward, model)
         scale = getattr(forward, "scale", None)
         # a calibrated dipole scale changes absolute features (absent for the default scale,
         # so records from before calibration stay valid)

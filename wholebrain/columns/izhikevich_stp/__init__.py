@@ -23,6 +23,8 @@ from .parameters import (
 
 #: integration step this model is meant to run at, ms (Izhikevich used 0.5-1 ms; 0.1 ms keeps
 #: the quadratic upstroke from overshooting the cut-off by more than a few mV)
+#: what to lower when a run blows up numerically (with dt_ms)
+DIVERGENCE_HINT = "the thalamic loop weights w_trn_tc and w_tc_trn, and the E->E weight w_ee"
 DEFAULT_DT_MS = 0.1
 #: long-range coupling of a brain: excitatory spikes onto remote excitatory and inhibitory cells
 DEFAULT_SENDERS = ("PY",)

@@ -17,6 +17,8 @@ from .builder import POPULATIONS, PROJECTIONS, build_columns
 from .parameters import CONDITIONS, STRUCTURAL, LifEiParams, condition, describe
 
 #: integration step this model is meant to run at, ms
+#: what to lower when a run blows up numerically (with dt_ms)
+DIVERGENCE_HINT = "the excitatory weights"
 DEFAULT_DT_MS = 0.1
 #: long-range coupling of a brain: excitatory spikes onto remote excitatory and inhibitory cells
 DEFAULT_SENDERS = ("PY",)

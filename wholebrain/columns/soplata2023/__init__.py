@@ -20,6 +20,8 @@ from .parameters import (
 )
 
 #: integration step of the paper (forward Euler), ms
+#: what to lower when a run blows up numerically (with dt_ms)
+DIVERGENCE_HINT = "the synaptic conductances (g_ampa_*, g_nmda_*) and the external drive"
 DEFAULT_DT_MS = 0.01
 #: long-range coupling of a brain: pyramidal spikes onto remote pyramidal cells and interneurons
 DEFAULT_SENDERS = ("PY",)

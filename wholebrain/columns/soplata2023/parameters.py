@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import dataclasses
 import difflib
+import numbers
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -144,8 +145,18 @@ class Soplata2023Params:
             )
         for f in dataclasses.fields(self):
             value = getattr(self, f.name)
-            if isinstance(value, bool) or f.name in ("depression", "connectivity"):
+            if f.name in ("depression", "connectivity"):
                 continue
+            if isinstance(f.default, bool):
+                if not isinstance(value, bool):
+                    raise ValueError(f"parameter {f.name} must be True or False, got {value!r}")
+                continue
+            if isinstance(value, bool) or not isinstance(value, numbers.Real):
+                unit = f.metadata.get("unit", "")
+                raise ValueError(
+                    f"parameter {f.name} must be a number{' of ' + unit if unit else ''}, "
+                    f"got {value!r}"
+                )
             if value != value or value < 0 and f.name != "stim_amp":
                 raise ValueError(f"parameter {f.name} must be >= 0 and finite, got {value}")
         if self.scale <= 0:
