@@ -657,6 +657,81 @@ CASES: list[Case] = [
 ]
 
 
+def _raw(data: np.ndarray | None = None) -> Any:
+    """Two seconds of 3-channel sensor EEG (V)."""
+    import mne
+
+    data = np.random.default_rng(0).normal(0, 1e-5, (3, 200)) if data is None else data
+    return mne.io.RawArray(data, mne.create_info(["Fz", "Cz", "Pz"], 100.0, "eeg"),
+                           verbose=False)  # fmt: skip
+
+
+def _export(given: Path, name: str, data: np.ndarray | None = None, **kw: Any) -> Any:
+    from wholebrain import export
+
+    return export.export_raw(_raw(data), name.replace("{given}", str(given)), **kw)
+
+
+def _existing(given: Path, name: str) -> Path:
+    given.mkdir(exist_ok=True)
+    (given / name).write_text("the user's file")
+    return given
+
+
+EXPORT_CASES: list[Case] = [
+    ("export-suffix-unknown", lambda g: _export(g, "out.xyz"), ValueError, "xyz"),
+    (
+        "export-nan",
+        lambda g: _export(g, "out.fif", np.full((3, 200), np.nan)),
+        ValueError,
+        "NaN|nan",
+    ),
+    (
+        "export-inf-csv",
+        lambda g: _export(g, "out.csv", np.full((3, 200), np.inf)),
+        ValueError,
+        "inf",
+    ),
+    (
+        "export-edf-range",
+        lambda g: _export(g, "out.edf", np.full((3, 200), 1e3)),
+        ValueError,
+        "EDF",
+    ),
+    (
+        "export-existing-target",
+        lambda g: _export(_existing(g, "a.fif"), "{given}/a.fif"),
+        FileExistsError,
+        "a.fif.*overwrite",
+    ),
+    (
+        "export-existing-companion",
+        lambda g: _export(_existing(g, "a.eeg"), "{given}/a.vhdr"),
+        FileExistsError,
+        "a.eeg",
+    ),
+    (
+        "export-existing-sidecar",
+        lambda g: _export(_existing(g, "a.json"), "{given}/a.csv"),
+        FileExistsError,
+        "a.json",
+    ),
+    (
+        "export-folder-missing",
+        lambda g: _export(g, "nowhere/out.fif"),
+        FileNotFoundError,
+        "nowhere",
+    ),
+    (
+        "export-parent-is-file",
+        lambda g: _export(_existing(g, "f.txt"), "{given}/f.txt/out.fif"),
+        NotADirectoryError,
+        "f.txt",
+    ),
+]
+CASES += EXPORT_CASES
+
+
 def _cli(given: Path, *argv: str) -> None:
     from wholebrain import cli
 
@@ -785,6 +860,10 @@ def guarded(tmp_path, monkeypatch):
     yield given
     left = sorted(p.name for p in tmp_path.iterdir() if p.name != "given")
     assert not left, f"left behind: {left}"
+    made = sorted(p.name for p in given.rglob("*") if p.is_file() and "user" not in p.read_text(
+        errors="ignore")) if given.exists() else []  # fmt: skip
+    prepared = {"w.csv", "c.npz", "c.zip", "w.npy", "file.txt", "c.toml"}
+    assert set(made) <= prepared, f"written next to the user's files: {made}"
 
 
 @pytest.mark.parametrize("case", CASES, ids=[c[0] for c in CASES])

@@ -211,6 +211,22 @@ def test_a_web_server_at_the_dask_address_fails_within_the_deadline(tmp_path):
         server.shutdown()
 
 
+def test_a_silent_port_at_the_dask_address_fails_within_the_deadline():
+    """A port that accepts connections and never answers (a listening socket nobody reads)."""
+    import socket
+    import time
+
+    with socket.socket() as silent:
+        silent.bind(("127.0.0.1", 0))
+        silent.listen(8)
+        address = f"tcp://127.0.0.1:{silent.getsockname()[1]}"
+        t0 = time.perf_counter()
+        with pytest.raises(ConnectionError, match="no Dask scheduler answered"):
+            with parallel.dask_client(address, timeout_s=2.0):
+                pass
+        assert time.perf_counter() - t0 < 2.0 + 5.0
+
+
 class _StubForward:
     """Stands in for the forward model in a study that must fail before any run."""
 

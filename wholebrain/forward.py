@@ -276,12 +276,10 @@ def make_forward(
     -------
     fwd : Forward
     """
-    from .connectome import Connectome
-
-    if not isinstance(connectome, Connectome):
+    if not all(hasattr(connectome, a) for a in ("labels", "centres_mm", "frame")):
         raise TypeError(
-            f"connectome must be a wholebrain Connectome (wb.load_connectome('tvb76')), got "
-            f"{type(connectome).__name__}"
+            "connectome must be a wholebrain Connectome (wb.load_connectome('tvb76')) or have "
+            f"labels, centres_mm and frame; got {type(connectome).__name__}"
         )
     if combine not in ("sum", "mean"):
         raise ValueError(f"combine must be 'sum' or 'mean', got {combine!r}")
