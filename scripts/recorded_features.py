@@ -18,6 +18,7 @@ import math
 import sys
 
 from wholebrain.analysis import features
+from wholebrain.aperiodic import aperiodic_features
 from wholebrain.recorded import PURDON_FILES, load_purdon, purdon_groups
 
 # (column header, key of Features.as_dict(), format)
@@ -33,6 +34,10 @@ COLUMNS = [
     ("PAC_front", "pac_state[frontal]", "{}"),
     ("trough%_all", "frac_trough_max[all]", "{:.0%}"),
     ("peak%_all", "frac_peak_max[all]", "{:.0%}"),
+    ("exp_front", "exponent[frontal]", "{:.2f}"),
+    ("exp_post", "exponent[posterior]", "{:.2f}"),
+    ("alpha>1/f_front dB", "peak_power[frontal]", "{:.1f}"),
+    ("alpha>1/f_post dB", "peak_power[posterior]", "{:.1f}"),
 ]
 
 
@@ -53,7 +58,9 @@ def main(argv: list[str] | None = None) -> int:
         except (FileNotFoundError, ValueError) as err:
             print(f"recorded_features: {err}", file=sys.stderr)
             return 2
-        values = features(raw, groups=purdon_groups(raw)).as_dict()
+        groups = purdon_groups(raw)
+        values = features(raw, groups=groups).as_dict()
+        values.update(aperiodic_features(raw, groups))  # FOOOF, 2-40 Hz
         if args.json:
             print(json.dumps({"state": state, **{k: _clean(v) for k, v in values.items()}}))
         rows.append([state] + [fmt.format(values[key]) for _, key, fmt in COLUMNS[1:]])

@@ -33,7 +33,7 @@ FLOORS: tuple[tuple[str, ...], ...] = (
     ("wholebrain.headmodel", "wholebrain.leadfield", "wholebrain.forward"),
     (
         "wholebrain.spectrum",
-        "wholebrain.specparam",
+        "wholebrain.aperiodic",
         "wholebrain.pac",
         "wholebrain.pac_measures",
         "wholebrain.analysis",

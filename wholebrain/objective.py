@@ -10,6 +10,10 @@ Welch PSD through :mod:`mne.time_frequency`):
   region (:class:`wholebrain.forward.DipoleScale`), its spectral shape does not.
 - ``alpha_peak[all]``: alpha peak frequency over all channels, Hz (NaN without a peak).
 - ``alpha_front_minus_post``: frontal minus posterior alpha power, dB ("anteriorization").
+- with ``aperiodic=True``: ``exponent[<group>]``, the aperiodic (1/f) exponent of the group's
+  spectrum (:mod:`wholebrain.aperiodic`, FOOOF), and ``peak_power[<group>]``, the strongest
+  alpha peak above the aperiodic fit, dB (NaN without one). The band powers are the periodic
+  and aperiodic parts together; an objective may use either kind or both.
 
 The full feature set of :func:`wholebrain.analysis.features` (multitaper spectra, phase-amplitude
 coupling with surrogates, state scores) costs seconds per recording; this subset costs
@@ -24,6 +28,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from .analysis import ALL, resolve_groups
+from .aperiodic import EXPONENT, PEAK_POWER, parameterize
 from .pac import check_band
 from .spectrum import (
     ALPHA_BAND,
@@ -37,6 +42,7 @@ from .spectrum import (
 )
 
 ALPHA_PEAK = f"alpha_peak[{ALL}]"
+
 ANTERIORIZATION = "alpha_front_minus_post"
 
 
@@ -67,6 +73,13 @@ class FeatureSpec:
         the reverse).
     window_s : float
         Welch window, s (0.25 Hz resolution at 4 s; the slow band needs >= 4 s).
+    aperiodic : bool
+        Also compare the aperiodic exponent and the alpha peak above the aperiodic fit of
+        every group (``bands=()`` then compares those alone).
+    aperiodic_range : (float, float)
+        Frequencies of the aperiodic fit, Hz.
+    exponent_scale : float
+        A difference of this much aperiodic exponent counts as one unit of distance.
     """
 
     bands: tuple[str, ...] = ("slow", "delta", "theta", "alpha", "beta")
@@ -78,18 +91,23 @@ class FeatureSpec:
     hz_scale: float = 1.0
     missing_peak_penalty: float = 2.0
     window_s: float = WELCH_WINDOW_S
+    aperiodic: bool = False
+    aperiodic_range: tuple[float, float] = (2.0, 40.0)
+    exponent_scale: float = 0.25
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "bands", tuple(self.bands))
         object.__setattr__(self, "groups", tuple(self.groups))
+        object.__setattr__(self, "aperiodic_range", tuple(float(x) for x in
+                                                          self.aperiodic_range))  # fmt: skip
         unknown = [b for b in self.bands if b not in BANDS]
         if unknown:
             raise ValueError(f"unknown bands {unknown}; known: {list(BANDS)}")
-        if not self.bands:
-            raise ValueError("FeatureSpec needs at least one band")
-        if self.relative and len(self.bands) < 2:
+        if not self.bands and not self.aperiodic:
+            raise ValueError("FeatureSpec needs at least one band (or aperiodic=True)")
+        if self.relative and len(self.bands) == 1:
             raise ValueError("relative band power needs at least two bands")
-        for name in ("db_scale", "hz_scale", "window_s"):
+        for name in ("db_scale", "hz_scale", "window_s", "exponent_scale"):
             if not getattr(self, name) > 0:
                 raise ValueError(f"{name} must be > 0, got {getattr(self, name)}")
         if self.missing_peak_penalty < 0:
@@ -101,6 +119,9 @@ class FeatureSpec:
             "alpha_peak": self.alpha_peak, "anteriorization": self.anteriorization,
             "db_scale": self.db_scale, "hz_scale": self.hz_scale,
             "missing_peak_penalty": self.missing_peak_penalty, "window_s": self.window_s,
+            # only when used: records of studies from before these features stay valid
+            **({"aperiodic": True, "aperiodic_range": list(self.aperiodic_range),
+                "exponent_scale": self.exponent_scale} if self.aperiodic else {}),
         }  # fmt: skip
 
 
@@ -142,17 +163,26 @@ def summary_features(
     bands = {b: BANDS[b] for b in spec.bands}
     for name, band in bands.items():
         check_band(band, sfreq, name)
-    fmax = max(hi for _, hi in bands.values()) + 1.0
+    fmax = max([hi for _, hi in bands.values()] + [ALPHA_BAND[1]]) + 1.0
+    if spec.aperiodic:
+        fmax = max(fmax, spec.aperiodic_range[1] + 1.0)
     welch = spectrum_of(data, sfreq, names, "welch", fmax=min(fmax, sfreq / 2),
                         window_s=spec.window_s)  # fmt: skip
-    power = band_power(welch, bands)
-    total = sum(power.values())
     out: dict[str, float] = {}
-    for g in spec.groups:
-        idx = welch.picks(groups_[g])
-        ref = float(to_db(total[idx]).mean()) if spec.relative else 0.0
-        for b in spec.bands:
-            out[f"{b}[{g}]"] = float(to_db(power[b][idx]).mean()) - ref
+    if bands:
+        power = band_power(welch, bands)
+        total = sum(power.values())
+        for g in spec.groups:
+            idx = welch.picks(groups_[g])
+            ref = float(to_db(total[idx]).mean()) if spec.relative else 0.0
+            for b in spec.bands:
+                out[f"{b}[{g}]"] = float(to_db(power[b][idx]).mean()) - ref
+    if spec.aperiodic:
+        for g in spec.groups:
+            params = parameterize(welch.freqs, welch.psd[welch.picks(groups_[g])].mean(axis=0),
+                                  spec.aperiodic_range)  # fmt: skip
+            out[f"{EXPONENT}[{g}]"] = params.exponent
+            out[f"{PEAK_POWER}[{g}]"] = 10.0 * params.strongest_peak(ALPHA_BAND)[1]
     if spec.alpha_peak:
         out[ALPHA_PEAK] = alpha_peak_frequency(welch)
     if spec.anteriorization:
@@ -179,13 +209,16 @@ def distance(
     terms = []
     for name, want in target.items():
         got = model[name]
-        if name == ALPHA_PEAK:
+        if name == ALPHA_PEAK or name.startswith(PEAK_POWER + "["):
             if np.isnan(want) and np.isnan(got):
                 continue
             if np.isnan(want) or np.isnan(got):
                 terms.append(spec.missing_peak_penalty)
                 continue
-            terms.append((got - want) / spec.hz_scale)
+            scale = spec.hz_scale if name == ALPHA_PEAK else spec.db_scale
+            terms.append((got - want) / scale)
+        elif name.startswith(EXPONENT + "["):
+            terms.append((got - want) / spec.exponent_scale)
         else:
             if np.isnan(want):
                 raise ValueError(f"target feature {name} is NaN; check the recording")
@@ -202,7 +235,8 @@ def power_offset_db(model: Mapping[str, float], target: Mapping[str, float]) -> 
     of the same condition, this is the gain that
     :func:`wholebrain.forward.calibrated_scale` turns into a dipole scale.
     """
-    keys = [k for k in target if k in model and "[" in k and k != ALPHA_PEAK]
+    keys = [k for k in target if k in model and "[" in k and k != ALPHA_PEAK
+            and not k.startswith((EXPONENT + "[", PEAK_POWER + "["))]  # fmt: skip
     if not keys:
         raise ValueError("no band-power features in common; compute both with the same spec")
     diffs = np.array([target[k] - model[k] for k in keys], float)
