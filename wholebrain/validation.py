@@ -42,6 +42,8 @@ class Setting:
         """``"> 0 m/s"``, ``"an integer >= 1"`` ..."""
         parts = []
         fmt = (lambda x: f"{int(x)}") if self.integer else (lambda x: f"{x:g}")
+        if self.integer and self.low == 1 and not self.low_open:
+            return "a positive integer" + (f" <= {fmt(self.high)}" if self.high else "")
         if self.low is not None:
             parts.append(f"{'>' if self.low_open else '>='} {fmt(self.low)}")
         if self.high is not None:
@@ -123,8 +125,17 @@ def check_optional(name: str, value: Any) -> Any:
     return None if value is None else check(name, value)
 
 
+#: how an error names the unit of a number that is not one
+_UNIT_WORDS = {"s": "seconds", "ms": "ms", "m/s": "m/s", "mm": "mm", "mS/cm^2": "mS/cm^2",
+               "Hz": "Hz"}  # fmt: skip
+
+
 def _number(s: Setting, value: Any) -> float:
     what = f"{s.name} must be {s.describe()}"
+    if s.unit in _UNIT_WORDS:
+        kind = f"a number of {_UNIT_WORDS[s.unit]} ({s.describe()})"
+    else:
+        kind = s.describe() if s.integer else f"a number ({s.describe()})"
     if hasattr(value, "dim"):  # a Brian2 quantity
         import brian2 as b2
 
@@ -136,10 +147,8 @@ def _number(s: Setting, value: Any) -> float:
         if arr is None:
             raise ValueError(f"{what}: one value, got an array of shape {value.shape}")
         return arr
-    if isinstance(value, bool) or value is None:
-        raise ValueError(f"{what}, got {value!r}")
-    if isinstance(value, str | bytes):
-        raise ValueError(f"{what} (a number, not text), got {value!r}")
+    if isinstance(value, bool) or value is None or isinstance(value, str | bytes):
+        raise ValueError(f"{s.name} must be {kind}, got {value!r}")
     if isinstance(value, numbers.Real):
         return float(value)
     try:  # numpy scalars and 0-d arrays
@@ -150,7 +159,7 @@ def _number(s: Setting, value: Any) -> float:
             return float(arr)
     except (TypeError, ValueError):
         pass
-    raise ValueError(f"{what}, got {value!r} ({type(value).__name__})")
+    raise ValueError(f"{s.name} must be {kind}, got {value!r} ({type(value).__name__})")
 
 
 def check_seed(value: Any, name: str = "seed") -> int:
