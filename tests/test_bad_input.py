@@ -730,6 +730,9 @@ EXPORT_CASES: list[Case] = [
     ),
 ]
 CASES += EXPORT_CASES
+CASES.append(("lesion-one-region-as-text", lambda g: lesion_study(brain(), "nowhere",
+                                                                  progress=False),
+              ValueError, "\\['nowhere'\\]"))  # fmt: skip
 
 
 def _cli(given: Path, *argv: str) -> None:
@@ -748,6 +751,7 @@ def _toml(text: str) -> Callable[[Path], Any]:
 
 
 CLI_CASES: list[tuple[str, Callable[[Path], Any], str]] = [
+    ("cli-head-unknown", lambda g: _cli(g, "run", "--head", "helmet", "--out", "out"), "head"),
     (
         "cli-duration-word",
         lambda g: _cli(g, "run", "--duration", "abc", "--out", "out"),

@@ -62,6 +62,8 @@ def cmd_run(settings: dict[str, Any]) -> int:
     model = _model(settings)
     RunSettings.for_model(model, settings["duration"], backend=settings["backend"],
                           threads=settings["threads"])  # fmt: skip
+    # the head model before the run: a bad --head fails before anything is compiled
+    fwd = _forward(settings, model) if model.connectome is not None else None
     out = _out(settings)
     what = "one column" if model.connectome is None else f"{model.n_regions}-region brain"
     _say(
@@ -81,7 +83,7 @@ def cmd_run(settings: dict[str, Any]) -> int:
     written = [res.save(out / "result.npz"), *plot_column(res, out)]
     figures = [(p.stem.replace("_", " "), p) for p in written[1:]]
     if model.connectome is not None:
-        eeg = _sensor_eeg(_forward(settings, model), res, out)
+        eeg = _sensor_eeg(fwd, res, out)
         written += eeg
         figures += [(p.stem.replace("_", " "), p) for p in eeg if p.suffix == ".png"]
     rates = {k: round(float(v.mean()), 2) for k, v in res.rates().items()}
