@@ -7,8 +7,11 @@
     The device set-up and reset scoped to one run or build, every Brian2 preference we set
     (undone afterwards), the guard that tells a compiled brain its device was reset, and the
     hook that keeps ``main.cpp`` identical between identical builds.
+``network``
+    The model's Brian2 objects, built on the active device (one call for every backend).
 ``collect``
-    Monitors of a built network -> :class:`~wholebrain.result.SimulationResult`.
+    Monitors of a built network -> :class:`~wholebrain.result.SimulationResult`, and the check
+    that refuses a run whose state blew up (NaN/inf, cells firing at every step).
 ``runtime``, ``cpp``, ``cuda``
     The backends; ``cpp`` holds :class:`~wholebrain.engine.cpp.CompiledBrain` (one compile,
     many runs) with its C++ run control (``control.py``, ``control.cpp``).
