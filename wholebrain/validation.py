@@ -120,11 +120,6 @@ def check(name: str, value: Any, setting: Setting | None = None) -> Any:
     return number
 
 
-def check_optional(name: str, value: Any) -> Any:
-    """:func:`check`, passing ``None`` through."""
-    return None if value is None else check(name, value)
-
-
 #: how an error names the unit of a number that is not one
 _UNIT_WORDS = {"s": "seconds", "ms": "ms", "m/s": "m/s", "mm": "mm", "mS/cm^2": "mS/cm^2",
                "Hz": "Hz"}  # fmt: skip
@@ -167,4 +162,4 @@ def check_seed(value: Any, name: str = "seed") -> int:
     return check(name, value, SETTINGS["seed"] if name == "seed" else None)
 
 
-__all__ = ["MAX_SEED", "SETTINGS", "Setting", "check", "check_optional", "check_seed"]
+__all__ = ["MAX_SEED", "SETTINGS", "Setting", "check", "check_seed"]
