@@ -8,29 +8,33 @@ its own peak-memory count) for 1 column and for N columns built together, on the
     python scripts/bench_column.py --json          # one JSON object per configuration
     python scripts/bench_column.py --columns 1 8 --backends cpp --sim 2
     python scripts/bench_column.py --models lif_ei izhikevich_stp --columns 1 8 76
+    python scripts/bench_column.py --columns 1 --backends cpp --threads 1 2 --load quiet busy
 
-Each model runs at its own integration step (soplata2023 0.01 ms, the cheap models 0.1 ms)
-unless ``--dt`` is given.
+Each model runs at its own integration step (soplata2023: 0.01 ms with the ``dynasim``
+scheme, 0.05 ms with ``fast``; the cheap models 0.1 ms) unless ``--dt`` is given.
 
-Targets (issue): <= 7.5 s of run time per simulated second for one full-size column on one
-thread, <= 60 s compile, and 8 columns costing <= 8x one column.
+Targets (issue 21): one full-size column in the fast scheme <= 0.8 s of run time per
+simulated second on one thread (a fifth of the dynasim scheme's, measured in the same run),
+compile <= 60 s; with a competing low-priority process no more than 1.5x slower than quiet.
 """
 
 from __future__ import annotations
 
 import argparse
+import itertools
 import json
 import tempfile
 
 import benchlib
 
 
-def one(model: str, n: int, backend: str, threads: int, sim_s: float, condition: str,
-        dt_ms: float | None) -> dict:  # fmt: skip
+def one(model: str, n: int, backend: str, threads: str, sim_s: float, condition: str,
+        dt_ms: float | None, integration: str) -> dict:  # fmt: skip
     """Run one configuration in this process and return its measurements."""
     import wholebrain as wb
 
-    brain = wb.BrainModel.independent(n, model, condition)
+    brain = wb.BrainModel.independent(n, model, condition,
+                                      **benchlib.overrides(model, integration))  # fmt: skip
     with tempfile.TemporaryDirectory(prefix="wb_bench_") as build:
         row = benchlib.measure(brain, sim_s, backend, threads, build if backend == "cpp" else None,
                                dt_ms)  # fmt: skip
@@ -46,7 +50,11 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--condition", default="propofol")
     ap.add_argument("--columns", type=int, nargs="+", default=[1, 8])
     ap.add_argument("--backends", nargs="+", default=["cpp", "runtime"])
-    ap.add_argument("--threads", type=int, default=1)
+    ap.add_argument("--threads", nargs="+", default=["1"], help="numbers or auto")
+    ap.add_argument("--integration", nargs="+", default=["dynasim", "fast"],
+                    help="soplata2023 schemes to compare")  # fmt: skip
+    ap.add_argument("--load", nargs="+", default=["quiet"], choices=["quiet", "busy"],
+                    help="busy: one low-priority busy process beside each run")  # fmt: skip
     ap.add_argument("--sim", type=float, default=2.0, help="simulated seconds (cpp)")
     ap.add_argument(
         "--sim-runtime",
@@ -55,24 +63,27 @@ def main(argv: list[str] | None = None) -> int:
         help="simulated seconds for the slow runtime backend",
     )
     ap.add_argument("--json", action="store_true")
-    ap.add_argument("--one", nargs=5, help=argparse.SUPPRESS)
+    ap.add_argument("--one", nargs=6, help=argparse.SUPPRESS)
     args = ap.parse_args(argv)
     if args.one:
-        model, n, backend, threads, sim_s = args.one
-        print(json.dumps(one(model, int(n), backend, int(threads), float(sim_s), args.condition,
-                             args.dt)))  # fmt: skip
+        model, n, backend, threads, sim_s, integration = args.one
+        threads = threads if threads == "auto" else int(threads)
+        print(json.dumps(one(model, int(n), backend, threads, float(sim_s), args.condition,
+                             args.dt, integration)))  # fmt: skip
         return 0
     rows = []
     options = ("--condition", args.condition, *(["--dt", str(args.dt)] if args.dt else []))
     for model in args.models:
-        for backend in args.backends:
-            for n in args.columns:
-                sim_s = args.sim if backend == "cpp" else args.sim_runtime
-                config = [model, str(n), backend, str(args.threads), str(sim_s)]
-                row = benchlib.run_config(__file__, config, options)
-                rows.append(row)
-                if args.json:
-                    print(json.dumps(row), flush=True)
+        schemes = args.integration if model == "soplata2023" else ["-"]
+        for backend, n, integration, threads, kind in itertools.product(
+            args.backends, args.columns, schemes, args.threads, args.load
+        ):
+            sim_s = args.sim if backend == "cpp" else args.sim_runtime
+            config = [model, str(n), backend, threads, str(sim_s), integration]
+            row = benchlib.run_config(__file__, config, options, kind)
+            rows.append(row)
+            if args.json:
+                print(json.dumps(row), flush=True)
     if not args.json:
         benchlib.print_table(rows)
     return 0

@@ -5,12 +5,40 @@ run_s_per_sim_s, peak_rss_mb)."""
 
 from __future__ import annotations
 
+import contextlib
 import json
 import resource
 import subprocess
 import sys
 import time
+from collections.abc import Iterator
 from typing import Any
+
+#: what a competing process runs: one busy core at the lowest priority, as a user's other
+#: work would (nice does not shield us from another session's process on these machines)
+BUSY = [sys.executable, "-c", "while True: pass"]
+
+
+def overrides(model: str, integration: str) -> dict[str, Any]:
+    """Column overrides of a benchmark configuration (``integration`` is soplata2023's)."""
+    return {"integration": integration} if model == "soplata2023" and integration else {}
+
+
+@contextlib.contextmanager
+def load(kind: str) -> Iterator[None]:
+    """``"quiet"``: nothing else; ``"busy"``: one low-priority busy process beside the run."""
+    if kind == "quiet":
+        yield
+        return
+    if kind != "busy":
+        raise ValueError(f"load must be quiet or busy, got {kind!r}")
+    proc = subprocess.Popen(["nice", "-n", "19", *BUSY])
+    try:
+        time.sleep(0.5)
+        yield
+    finally:
+        proc.kill()
+        proc.wait()
 
 
 def peak_rss_mb() -> float:
@@ -21,18 +49,22 @@ def peak_rss_mb() -> float:
 
 
 def measure(
-    model, sim_s: float, backend: str, threads: int, build_dir: str | None,
+    model, sim_s: float, backend: str, threads: int | str, build_dir: str | None,
     dt_ms: float | None = None,
 ) -> dict:  # fmt: skip
     """Simulate ``model`` (at its column model's own step unless ``dt_ms``) and return the
     standard measurements."""
     import wholebrain as wb
+    from wholebrain.engine.settings import resolve_threads
 
+    used = resolve_threads(threads)  # "auto": the cores idle now
+    label = f"auto:{used}" if isinstance(threads, str) else str(used)
     t0 = time.perf_counter()
-    res = wb.simulate(model, sim_s, seed=1, backend=backend, threads=threads, build_dir=build_dir,
+    res = wb.simulate(model, sim_s, seed=1, backend=backend, threads=used, build_dir=build_dir,
                       dt_ms=dt_ms)  # fmt: skip
     total = time.perf_counter() - t0
     timings = res.provenance["timings"]
+    params = model.column_params()[0]
     if backend == "runtime":  # code generation happens inside the run; no separate compile
         compile_s, run_s = 0.0, total
     else:
@@ -41,7 +73,8 @@ def measure(
         "model": model.column,
         "n_regions": model.n_regions,
         "backend": backend,
-        "threads": threads,
+        "integration": getattr(params, "integration", "-"),
+        "threads": label,
         "dt_ms": res.dt_ms,
         "sim_s": sim_s,
         "compile_s": round(compile_s, 2),
@@ -55,21 +88,26 @@ def measure(
     }
 
 
-def run_config(script: str, one: list[str], options: tuple[str, ...] = ()) -> dict[str, Any]:
-    """Run ``script OPTIONS --one ONE...`` in a fresh interpreter; parse its last JSON line."""
+def run_config(
+    script: str, one: list[str], options: tuple[str, ...] = (), load_kind: str = "quiet"
+) -> dict[str, Any]:
+    """Run ``script OPTIONS --one ONE...`` in a fresh interpreter (beside a competing process
+    if ``load_kind`` is ``"busy"``); parse its last JSON line."""
     cmd = [sys.executable, script, *options, "--one", *one]
-    out = subprocess.run(cmd, capture_output=True, text=True)
+    with load(load_kind):
+        out = subprocess.run(cmd, capture_output=True, text=True)
     if out.returncode != 0:
         sys.stderr.write(out.stderr[-3000:])
         raise SystemExit(out.returncode)
-    return json.loads(out.stdout.strip().splitlines()[-1])
+    return {**json.loads(out.stdout.strip().splitlines()[-1]), "load": load_kind}
 
 
 def print_table(rows: list[dict[str, Any]], extra: tuple[str, ...] = ()) -> None:
     """Human-readable table of measured configurations."""
-    cols = ["model", "n_regions", "backend", "threads", "dt_ms", "sim_s", "compile_s", "run_s",
-            "run_s_per_sim_s", "per_region", "peak_rss_mb", *extra]  # fmt: skip
-    print("  ".join(f"{c:>15}" for c in cols))
+    cols = ["model", "integration", "n_regions", "backend", "threads", "load", "dt_ms",
+            "sim_s", "compile_s", "run_s", "run_s_per_sim_s", "per_region", "peak_rss_mb",
+            *extra]  # fmt: skip
+    print("  ".join(f"{c:>11}" for c in cols))
     for r in rows:
         r = {**r, "per_region": round(r["run_s_per_sim_s"] / r["n_regions"], 3)}
-        print("  ".join(f"{r.get(c, ''):>15}" for c in cols))
+        print("  ".join(f"{r.get(c, ''):>11}" for c in cols))

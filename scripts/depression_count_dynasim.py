@@ -17,28 +17,10 @@ from pathlib import Path
 
 import numpy as np
 
+from wholebrain.columns.soplata2023 import depression, fidelity
+
 DEFAULT = Path(__file__).resolve().parents[2] / "shared" / "reference" / "dynasim" / "propofol_main"
-DT_MS, STORE_STEPS, TAU_RES_MS, FACTOR = 0.01, 10, 400.0, 0.9
-
-
-def episodes(res: np.ndarray) -> list[int]:
-    """N of every depression episode in one cell's stored res trace."""
-    recovered = res[:-1] + (1 - (1 - DT_MS / TAU_RES_MS) ** STORE_STEPS) * (1 - res[:-1])
-    drop = np.flatnonzero(res[1:] < recovered * 0.95)  # at least one 0.9 step
-    out = []
-    for group in np.split(drop, np.flatnonzero(np.diff(drop) > 1) + 1):
-        if not group.size:
-            continue
-        r0, r1, steps = res[group[0]], res[group[-1] + 1], (group.size) * STORE_STEPS
-
-        def predicted(n: int, r0: float = r0, steps: int = steps) -> float:
-            r = r0 * FACTOR**n
-            for _ in range(steps - n):
-                r += DT_MS * (1 - r) / TAU_RES_MS
-            return r
-
-        out.append(min(range(1, 25), key=lambda n: abs(predicted(n) - r1)))
-    return out
+DT_MS, FACTOR = 0.01, 0.9
 
 
 def main() -> None:
@@ -47,7 +29,7 @@ def main() -> None:
     args = ap.parse_args()
     table = np.loadtxt(args.reference / "res_PYdr_PYso_AMPA_first5.csv", delimiter=",",
                        skiprows=1)  # fmt: skip
-    counts = np.array([n for cell in table[:, 1:].T for n in episodes(cell)])
+    counts = np.concatenate([fidelity.depression_counts(cell) for cell in table[:, 1:].T])
     hist = np.bincount(counts)
     print(f"{counts.size} depression episodes of cells 1-5")
     print("N:     " + " ".join(f"{k:4d}" for k in range(1, hist.size)))
@@ -57,6 +39,13 @@ def main() -> None:
     t = np.arange(int(round(table[-1, 0] / DT_MS)) + 1) * DT_MS
     tie = (t[2:] - t[:-2]) <= 2 * DT_MS
     print(f"2*dt tie inclusive on DynaSim's grid: {tie.mean():.1%} of steps")
+    # the rule of columns.soplata2023.depression, for crossings uniform over the grid
+    rng = np.random.default_rng(0)
+    emulated = depression.emulated_counts(rng.uniform(0, table[-1, 0], 200_000))
+    print(
+        f"N = m + tie for uniform crossings: mean {emulated.mean():.2f}, "
+        f"E[0.9^N] {np.mean(FACTOR**emulated):.3f}, N = 1 on {np.mean(emulated == 1):.1%}"
+    )
     print(f"max-likelihood inclusive share from the ends of the histogram: "
           f"{hist[-1] / (hist[-1] + hist[1]):.2f}")  # fmt: skip
 

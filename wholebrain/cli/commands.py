@@ -60,16 +60,18 @@ def cmd_run(settings: dict[str, Any]) -> int:
     from wholebrain.report import write_report
 
     model = _model(settings)
-    RunSettings.for_model(model, settings["duration"], backend=settings["backend"],
-                          threads=settings["threads"])  # fmt: skip
+    auto = settings["threads"] == "auto"
+    checked = RunSettings.for_model(model, settings["duration"], backend=settings["backend"],
+                                    threads=settings["threads"])  # fmt: skip
+    settings = {**settings, "threads": checked.threads}  # "auto": the cores idle now
     # the head model before the run: a bad --head fails before anything is compiled
     fwd = _forward(settings, model) if model.connectome is not None else None
     out = _out(settings)
     what = "one column" if model.connectome is None else f"{model.n_regions}-region brain"
     _say(
         f"{settings['column']} {what}, condition {settings['condition']}, "
-        f"{settings['duration']:g} s on {settings['backend']} ({settings['threads']} threads, "
-        f"seed {settings['seed']})"
+        f"{settings['duration']:g} s on {settings['backend']} ({settings['threads']} threads"
+        f"{' = idle cores' if auto else ''}, seed {settings['seed']})"
     )
     t0 = time.perf_counter()
     extra = {}

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import tomllib
 from pathlib import Path
 from typing import Any
@@ -29,7 +28,9 @@ MODEL_DEFAULTS: dict[str, Any] = {
 RUN_DEFAULTS: dict[str, Any] = {
     **MODEL_DEFAULTS,
     "backend": "cpp",
-    "threads": max(1, min(os.cpu_count() or 1, 16)),
+    # the cores idle when the run starts (engine.settings.resolve_threads): threads that
+    # share a core with another process stall each other at every step
+    "threads": "auto",
     "checkpoint": None,
     "chunk": None,
     "out": "wholebrain-out",
@@ -136,6 +137,8 @@ def _checked(key: str, value: Any, where: str) -> Any:
         if not isinstance(value, str) or not value.strip():
             raise UserError(f"{where} must be text (a name or a path), got {value!r}")
         return value
+    if key == "threads" and isinstance(value, str) and value.strip().lower() == "auto":
+        return "auto"
     if key in _NUMBERS:
         try:
             return check(_NUMBERS[key], value)

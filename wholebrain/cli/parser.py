@@ -8,6 +8,16 @@ from typing import Any
 from .config import FIT_DEFAULTS, LESION_DEFAULTS, RUN_DEFAULTS
 
 
+def _threads(text: str) -> int | str:
+    """``--threads``: a whole number or ``auto``."""
+    if text.strip().lower() == "auto":
+        return "auto"
+    try:
+        return int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"must be a whole number or auto, got {text!r}") from None
+
+
 def _model_flags(p: argparse.ArgumentParser, defaults: dict[str, Any]) -> None:
     p.add_argument("--config", help="TOML file with any of these settings (flags win)")
     p.add_argument("--atlas", help="tvb76 (default), tvb192, ..., a connectome file, or "
@@ -20,8 +30,9 @@ def _model_flags(p: argparse.ArgumentParser, defaults: dict[str, Any]) -> None:
     p.add_argument("--seed", type=int, help="random seed (default 1)")
     p.add_argument("--duration", type=float,
                    help=f"simulated seconds (default {defaults['duration']:g})")  # fmt: skip
-    p.add_argument("--threads", type=int,
-                   help=f"OpenMP threads per run (default {defaults['threads']})")  # fmt: skip
+    p.add_argument("--threads", type=_threads,
+                   help=f"OpenMP threads per run, or auto: the cores idle at the start "
+                   f"(default {defaults['threads']})")  # fmt: skip
     p.add_argument("--out", help=f"output folder (default {defaults['out']})")
     p.add_argument("--build-dir", dest="build_dir", help="C++ project folder (default: "
                    "one per structure in the cache; a shared one on a cluster)")  # fmt: skip

@@ -7,6 +7,8 @@ The model protocol
       region);
     * ``DEFAULT_DT_MS`` (integration step, ms) and ``DEFAULT_SENDERS`` /
       ``DEFAULT_RECEIVERS`` (populations that send and receive long-range input in a brain);
+    * optionally ``dt_ms_for(params) -> float``, where the step depends on the parameters
+      (the Soplata column's ``integration`` scheme);
     * ``CONDITIONS`` (names of its parameter sets) and ``condition(name, **overrides) ->
       params``, a frozen dataclass with ``replace(**overrides)``, ``as_dict()`` and ``sizes``
       (cells per column and population);

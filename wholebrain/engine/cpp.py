@@ -64,7 +64,7 @@ class CompiledBrain:
         *,
         dt_ms: float | None = None,
         record_dt_ms: float | None = None,
-        threads: int = 1,
+        threads: int | str = 1,
         build_dir: str | os.PathLike | None = None,
         record_states: dict[str, list[str]] | None = None,
         record_cells: int = 1,

@@ -12,6 +12,7 @@ import math
 import os
 import shutil
 import subprocess
+import time
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -79,8 +80,13 @@ def _cuda_problem() -> str | None:
 
 
 def default_dt_ms(model: Any) -> float:
-    """The integration step a column model was built for (its ``DEFAULT_DT_MS``), ms."""
-    return float(getattr(model.column_model.module, "DEFAULT_DT_MS", FALLBACK_DT_MS))
+    """The integration step a column model was built for, ms: its ``dt_ms_for(params)``
+    where the step depends on the parameters (an integration scheme), else ``DEFAULT_DT_MS``."""
+    module = model.column_model.module
+    pick = getattr(module, "dt_ms_for", None)
+    if pick is not None:
+        return float(pick(model.column_params()[0]))
+    return float(getattr(module, "DEFAULT_DT_MS", FALLBACK_DT_MS))
 
 
 def default_record_dt_ms(model: Any, dt_ms: float) -> float:
@@ -125,7 +131,7 @@ class RunSettings:
         backend: str = "cpp",
         dt_ms: float | None = None,
         record_dt_ms: float | None = None,
-        threads: int = DEFAULT_THREADS,
+        threads: int | str = DEFAULT_THREADS,
         record_states: dict[str, list[str]] | None = None,
         record_cells: int = 1,
     ) -> RunSettings:
@@ -156,10 +162,46 @@ class RunSettings:
                 f"backend {backend!r} is not available on this machine: {why}; "
                 f"available here: {', '.join(usable)}"
             )
-        threads = check("threads", threads)
+        threads = resolve_threads(threads)
         states = _record_states(model, record_states)
         record_cells = check("record_cells", record_cells)
         return cls(duration_s, dt, float(rec), backend, threads, states, record_cells)
+
+
+def idle_cores(sample_s: float = 0.3) -> float:
+    """How many of this process's cores were idle over ``sample_s`` seconds (from
+    ``/proc/stat``); the core count where that cannot be read."""
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
+    cores = cores or 1
+
+    def sample() -> tuple[int, int] | None:
+        try:
+            with open("/proc/stat") as f:
+                fields = [int(x) for x in f.readline().split()[1:]]
+        except (OSError, ValueError):
+            return None
+        return sum(fields), fields[3] + (fields[4] if len(fields) > 4 else 0)  # idle + iowait
+
+    first = sample()
+    time.sleep(sample_s)
+    second = sample()
+    if first is None or second is None or second[0] <= first[0]:
+        return float(cores)
+    idle_share = (second[1] - first[1]) / (second[0] - first[0])
+    return min(float(cores), idle_share * (os.cpu_count() or cores))
+
+
+def resolve_threads(threads: int | str) -> int:
+    """OpenMP threads of a run: a number, or ``"auto"``: the cores idle right now.
+
+    Threads of one run meet at every step, so one thread on a core that another process
+    also wants stalls all of them (``scripts/bench_brain.py --load quiet busy`` measures it).
+    ``"auto"`` therefore counts only the cores that are idle when the run is compiled (at
+    least one); a process that starts later still slows such a run.
+    """
+    if isinstance(threads, str) and threads.strip().lower() == "auto":
+        return max(1, math.floor(idle_cores() + 0.3))
+    return check("threads", threads)
 
 
 def check_duration(duration_s: float, dt_ms: float, name: str = "duration") -> float:

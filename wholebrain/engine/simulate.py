@@ -40,7 +40,7 @@ def simulate(
     record_dt_ms: float | None = None,
     record_states: dict[str, list[str]] | None = None,
     record_cells: int = 1,
-    threads: int = 1,
+    threads: int | str = 1,
     build_dir: str | os.PathLike | None = None,
     checkpoint: str | os.PathLike | None = None,
     chunk: float | None = None,
@@ -67,8 +67,9 @@ def simulate(
         10 kHz) for uncoupled columns, 1.0 (1 kHz) for a brain with a connectome.
     record_states : dict, optional
         ``{population: [variable, ...]}`` recorded for ``record_cells`` cells per column.
-    threads : int
-        OpenMP threads (``cpp`` only).
+    threads : int or "auto"
+        OpenMP threads (``cpp`` only); ``"auto"``: the cores idle now
+        (:func:`~wholebrain.engine.settings.resolve_threads`).
     build_dir : path, optional
         C++ project directory (default: a per-structure folder in the cache).
     checkpoint : path, optional

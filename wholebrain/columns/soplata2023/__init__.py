@@ -7,6 +7,7 @@ named conditions.
 """
 
 from .builder import POPULATIONS, STRUCTURAL, build_columns
+from .integration import DT_MS, INTEGRATIONS
 from .parameters import (
     CONDITIONS,
     DOSE_PARAMETERS,
@@ -19,19 +20,28 @@ from .parameters import (
     table2,
 )
 
-#: integration step of the paper (forward Euler), ms
 #: what to lower when a run blows up numerically (with dt_ms)
 DIVERGENCE_HINT = "the synaptic conductances (g_ampa_*, g_nmda_*) and the external drive"
-DEFAULT_DT_MS = 0.01
+#: integration step of the paper (forward Euler), ms
+DEFAULT_DT_MS = DT_MS["dynasim"]
 #: long-range coupling of a brain: pyramidal spikes onto remote pyramidal cells and interneurons
 DEFAULT_SENDERS = ("PY",)
 DEFAULT_RECEIVERS = ("PY", "IN")
+
+
+def dt_ms_for(params: Soplata2023Params) -> float:
+    """The integration step of the scheme ``params.integration`` names, ms."""
+    return DT_MS[params.integration]
+
 
 __all__ = [
     "CONDITIONS",
     "DEFAULT_DT_MS",
     "DOSE_PARAMETERS",
     "DEFAULT_RECEIVERS",
+    "DT_MS",
+    "INTEGRATIONS",
+    "dt_ms_for",
     "DEFAULT_SENDERS",
     "POPULATIONS",
     "STRUCTURAL",

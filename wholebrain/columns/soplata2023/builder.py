@@ -38,7 +38,7 @@ from ..base import (
     spike_monitors,
     state_monitors,
 )
-from . import depression, equations
+from . import depression, equations, integration
 from .connectivity import PROJECTIONS, classify, projection_matrix
 from .parameters import Soplata2023Params
 from .values import apply_values, column_values
@@ -50,7 +50,7 @@ _RES_VARS = tuple(
     for m in ("ampa_py_dr", "nmda_py_dr", "ampa_py_in", "nmda_py_in", "gabaa_in_py", "gabaa_in_in")
 )
 #: the structural settings that must be equal in every column of one network
-STRUCTURAL = ("scale", "thalamus", "depression", "connectivity")
+STRUCTURAL = ("scale", "thalamus", "depression", "connectivity", "integration")
 
 
 def build_columns(
@@ -98,7 +98,10 @@ def build_columns(
     check_structure(plist, STRUCTURAL)
     p0 = plist[0]
     sizes = p0.sizes
-    per_spike = p0.depression == "per_spike"
+    fast = p0.integration == "fast"
+    # res changes only at spike events unless DynaSim's window is counted step by step
+    stepwise = p0.depression == "dynasim" and not fast
+    per_spike = not stepwise
     present = [pop for pop in POPULATIONS if sizes[pop] > 0]
 
     # ---- plan the input sums of every projection ------------------------------------
@@ -148,10 +151,13 @@ def build_columns(
         n = sizes[pop] * n_regions
         text = eqs[pop] + "\n".join(extra[pop]) + "\n"
         v = "v_so" if pop == "PY" else "v"
+        if fast and pop in ("PY", "IN"):
+            text += f"{v}_prev : volt\n"
         kwargs: dict[str, Any] = {
             "threshold": f"{v} >= {THRESHOLD}",
             "refractory": f"{v} >= {THRESHOLD}",
-            "method": "euler",
+            "method": integration.method(p0.integration, pop),
+            "namespace": depression.namespace(),
             "name": pop,
             "order": 0,
         }
@@ -159,19 +165,24 @@ def build_columns(
             {"spike_dr": f"v_dr >= {THRESHOLD} and v_dr_prev < {THRESHOLD}"} if pop == "PY" else {}
         )
         if pop in ("PY", "IN"):
-            events.update(depression.spike_events(v, per_spike))
-            if per_spike:
-                res = [name for name in _RES_VARS if f"d{name}/dt" in text]
+            events.update(depression.spike_events(v, stepwise))
+            res = [name for name in _RES_VARS if f"d{name}/dt" in text]
+            if p0.depression == "per_spike":
                 kwargs["reset"] = depression.per_spike_reset(res)
+            elif fast:
+                kwargs["reset"] = depression.emulated_reset(v, res)
         if events:
             kwargs["events"] = events
         g = b2.NeuronGroup(n, text, **kwargs)
         g.region = np.repeat(np.arange(n_regions), sizes[pop])
         g.cell = np.tile(np.arange(sizes[pop]), n_regions)
-        if pop == "PY":
-            g.run_regularly("v_dr_prev = v_dr", when="end", name="PY_dr_prev")
+        prev = ["v_dr_prev = v_dr"] if pop == "PY" else []
+        if fast and pop in ("PY", "IN"):
+            prev.append(f"{v}_prev = {v}")
+        if prev:
+            g.run_regularly("\n".join(prev), when="end", name=f"{pop}_prev")
         if pop in ("PY", "IN"):
-            depression.attach(g, v, per_spike, store_clock)
+            depression.attach(g, v, stepwise, store_clock)
         groups[pop] = g
 
     region = b2.NeuronGroup(
@@ -263,11 +274,11 @@ def build_columns(
     # (P(two) ~ 1e-7). A named run_regularly instead of brian2.PoissonInput because its
     # name, and so the generated code, stays the same from build to build, and the rate is a
     # per-cell constant that can differ between regions without recompiling.
+    # The fast scheme's longer step draws the exact Poisson count of the step instead.
+    draw = "poisson(rate_ext*dt)" if fast else "int(rand() < rate_ext*dt)"
     for pop in ("PY", "TC", "TRN"):
         if pop in groups:
-            groups[pop].run_regularly(
-                "s_ext += int(rand() < rate_ext*dt)", when="synapses", name=f"{pop}_poisson"
-            )
+            groups[pop].run_regularly(f"s_ext += {draw}", when="synapses", name=f"{pop}_poisson")
 
     # ---- monitors --------------------------------------------------------------------------
     proxy = proxy_monitor(probe, parts, record_clock)

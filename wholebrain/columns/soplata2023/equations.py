@@ -69,12 +69,17 @@ def _thalamic_ampa(name: str, V: str) -> str:
 
 
 def _depression_clock(per_spike: bool) -> str:
-    """Per-cell spike window of DynaSim: open while ``t - tspike <= 2*dt``."""
+    """Per-cell spike window of DynaSim: open while ``t - tspike <= 2*dt``.
+
+    Open on the step after each trigger (``t - tspike = dt``), and at ``2*dt`` when DynaSim's
+    floating-point test of that trigger step is true (``tspike_tie``, :mod:`.depression`).
+    """
     if per_spike:
         return ""
-    # 2.5*dt: the tie at exactly 2*dt is decided by floating-point rounding in DynaSim
-    # (section 6 of the model notes); we take it as inclusive, deterministically.
-    return "dep = int(t - tspike < 2.5*dt) : 1\ntspike : second\nv_stored : volt\n"
+    return (
+        "dep = int(t - tspike < 1.5*dt) + int(abs(t - tspike - 2*dt) < 0.5*dt)*tspike_tie : 1\n"
+        "tspike : second\ntspike_tie : 1\nv_stored : volt\n"
+    )
 
 
 def pyramidal(per_spike: bool) -> str:

@@ -65,6 +65,42 @@ def result_statistics(res, t_start: float = 0.5, t_stop: float | None = None) ->
     return out
 
 
+def depression_counts(res: np.ndarray, record_dt_ms: float = 0.1, dt_ms: float = 0.01,
+                      tau_res_ms: float = 400.0, factor: float = 0.9) -> np.ndarray:  # fmt: skip
+    """N (depression steps of ``factor``) of every depression episode in a stored res trace.
+
+    A drop of res between two stored samples below what recovery alone gives is an episode;
+    N is the count of ``factor`` steps that, with recovery on the other steps of the 0.01-ms
+    grid, best explains the drop. Works on DynaSim's exports and our recordings alike.
+    """
+    res = np.asarray(res, dtype=float)
+    per = int(round(record_dt_ms / dt_ms))
+    recovered = res[:-1] + (1 - (1 - dt_ms / tau_res_ms) ** per) * (1 - res[:-1])
+    drop = np.flatnonzero(res[1:] < recovered * 0.95)  # at least one 0.9 step
+    out = []
+    for group in np.split(drop, np.flatnonzero(np.diff(drop) > 1) + 1):
+        if not group.size:
+            continue
+        r0, r1, steps = res[group[0]], res[group[-1] + 1], group.size * per
+        best, best_err = 1, np.inf
+        for n in range(1, 25):
+            r = r0 * factor**n
+            r = 1 - (1 - r) * (1 - dt_ms / tau_res_ms) ** (steps - n)  # recovery, closed form
+            if abs(r - r1) < best_err:
+                best, best_err = n, abs(r - r1)
+        out.append(best)
+    return np.array(out, dtype=int)
+
+
+def reference_depression_counts(run: str = "propofol_main") -> np.ndarray:
+    """:func:`depression_counts` of the reference's res trace (PYso->PYdr AMPA, cells 1-5)."""
+    folder = reference_dir(run)
+    if folder is None:
+        raise FileNotFoundError(f"DynaSim reference {run!r} not found")
+    table = np.loadtxt(folder / "res_PYdr_PYso_AMPA_first5.csv", delimiter=",", skiprows=1)
+    return np.concatenate([depression_counts(cell) for cell in table[:, 1:].T])
+
+
 def reference_statistics(run: str = "propofol_main", t_start: float = 0.5) -> dict[str, float]:
     """The same summary computed from the DynaSim CSV exports of ``run``."""
     folder = reference_dir(run)

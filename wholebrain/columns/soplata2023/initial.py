@@ -122,5 +122,6 @@ def draw_initial_values(
         if pop in out:
             out[pop]["tspike"] = np.full(len(out[pop][v]), -1.0) * b2.second  # no spike yet
             out[pop]["v_stored"] = out[pop][v]  # DynaSim's first stored sample is v(0)
+            out[pop][f"{v}_prev"] = out[pop][v]  # the fast scheme's crossing interpolation
     out["PY"]["v_dr_prev"] = out["PY"]["v_dr"]
     return out

@@ -78,8 +78,8 @@ def column_values(
     return out
 
 
-#: values that exist only with the "dynasim" depression rule
-_OPTIONAL = {"tspike", "v_stored"}
+#: values that exist only with one depression rule or integration scheme
+_OPTIONAL = {"tspike", "v_stored", "v_so_prev", "v_prev"}
 
 
 def apply_values(groups: dict[str, b2.NeuronGroup], values: Values) -> None:
