@@ -357,7 +357,13 @@ CASES: list[Case] = [
             ValueError,
             "threads",
         )
-        for tag, value in (("zero", 0), ("fraction", 1.5), ("text", "2"), ("negative", -2))
+        for tag, value in (
+            ("zero", 0),
+            ("fraction", 1.5),
+            ("text", "2"),
+            ("negative", -2),
+            ("word", "many"),
+        )
     ],
     *[
         (
@@ -761,6 +767,7 @@ CLI_CASES: list[tuple[str, Callable[[Path], Any], str]] = [
     ("cli-seed-negative", lambda g: _cli(g, "run", "--seed", "-1", "--out", "out"), "seed"),
     ("cli-seed-huge", lambda g: _cli(g, "run", "--seed", str(2**70), "--out", "out"), "seed"),
     ("cli-threads-zero", lambda g: _cli(g, "run", "--threads", "0", "--out", "out"), "threads"),
+    ("cli-threads-word", lambda g: _cli(g, "run", "--threads", "all", "--out", "out"), "--threads"),
     ("cli-gain-negative", lambda g: _cli(g, "run", "--gain", "-1", "--out", "out"), "gain"),
     ("cli-velocity-zero", lambda g: _cli(g, "run", "--velocity", "0", "--out", "out"), "velocity"),
     ("cli-atlas-unknown", lambda g: _cli(g, "run", "--atlas", "tvb77", "--out", "out"), "atlas"),

