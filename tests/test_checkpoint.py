@@ -128,3 +128,16 @@ def test_progress_and_duration_change_compile_nothing(small_brain_build, monkeyp
     assert all(p.stat().st_mtime_ns == t for p, t in mtimes.items())
     err = capfd.readouterr().err
     assert "s simulated" in err and "s left" in err
+
+
+def test_first_progress_line_has_no_estimate_yet(capsys):
+    from types import SimpleNamespace
+
+    from wholebrain.engine.execute import _print_progress
+
+    spec = SimpleNamespace(total_s=None, t0_s=0.0, duration_s=2.0)
+    _print_progress("progress 0.0 0.0 0.0 2.0", spec)
+    _print_progress("progress 10.0 0.5 0.0 2.0", spec)
+    first, second = capsys.readouterr().err.strip().splitlines()
+    assert first.endswith("run, starting") and "nan" not in first
+    assert second.endswith("about 10 s left")

@@ -106,10 +106,13 @@ def _print_progress(line: str, spec: RunSpec) -> None:
         return
     done = start + completed * duration
     total = spec.total_s if spec.total_s is not None else spec.t0_s + spec.duration_s
-    left = elapsed / completed * (total - done) / duration if completed > 0 else float("nan")
+    if completed > 0:
+        eta = f"about {elapsed / completed * (total - done) / duration:.0f} s left"
+    else:
+        eta = "starting"  # no rate yet to estimate the rest from
     print(
         f"wholebrain: {done:.2f} of {total:g} s simulated, {elapsed:.0f} s elapsed in this "
-        f"run, about {left:.0f} s left",
+        f"run, {eta}",
         file=sys.stderr,
         flush=True,
     )
