@@ -20,7 +20,7 @@ import numpy as np
 from wholebrain.columns.soplata2023 import depression, fidelity
 
 DEFAULT = Path(__file__).resolve().parents[2] / "shared" / "reference" / "dynasim" / "propofol_main"
-DT_MS, FACTOR = 0.01, 0.9
+DT_MS, FACTOR = depression.DYNASIM_DT_MS, 0.9
 
 
 def main() -> None:

@@ -121,6 +121,7 @@ def _read_config(path: Path, defaults: dict[str, Any]) -> dict[str, Any]:
 
 def _checked(key: str, value: Any, where: str) -> Any:
     """``value`` of setting ``key``, checked; ``where`` names it in the error."""
+    from wholebrain.engine.settings import is_auto
     from wholebrain.validation import check
 
     if value is None:
@@ -137,7 +138,7 @@ def _checked(key: str, value: Any, where: str) -> Any:
         if not isinstance(value, str) or not value.strip():
             raise UserError(f"{where} must be text (a name or a path), got {value!r}")
         return value
-    if key == "threads" and isinstance(value, str) and value.strip().lower() == "auto":
+    if key == "threads" and is_auto(value):
         return "auto"
     if key in _NUMBERS:
         try:

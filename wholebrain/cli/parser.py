@@ -10,7 +10,9 @@ from .config import FIT_DEFAULTS, LESION_DEFAULTS, RUN_DEFAULTS
 
 def _threads(text: str) -> int | str:
     """``--threads``: a whole number or ``auto``."""
-    if text.strip().lower() == "auto":
+    from wholebrain.engine.settings import is_auto
+
+    if is_auto(text):
         return "auto"
     try:
         return int(text)

@@ -191,6 +191,11 @@ def idle_cores(sample_s: float = 0.3) -> float:
     return min(float(cores), idle_share * (os.cpu_count() or cores))
 
 
+def is_auto(threads: Any) -> bool:
+    """Whether a thread setting is ``"auto"`` (any case, surrounding spaces allowed)."""
+    return isinstance(threads, str) and threads.strip().lower() == "auto"
+
+
 def resolve_threads(threads: int | str) -> int:
     """OpenMP threads of a run: a number, or ``"auto"``: the cores idle right now.
 
@@ -199,7 +204,7 @@ def resolve_threads(threads: int | str) -> int:
     ``"auto"`` therefore counts only the cores that are idle when the run is compiled (at
     least one); a process that starts later still slows such a run.
     """
-    if isinstance(threads, str) and threads.strip().lower() == "auto":
+    if is_auto(threads):
         return max(1, math.floor(idle_cores() + 0.3))
     return check("threads", threads)
 

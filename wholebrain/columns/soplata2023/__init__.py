@@ -7,7 +7,7 @@ named conditions.
 """
 
 from .builder import POPULATIONS, STRUCTURAL, build_columns
-from .integration import DT_MS, INTEGRATIONS
+from .integration import DT_MS
 from .parameters import (
     CONDITIONS,
     DOSE_PARAMETERS,
@@ -40,7 +40,6 @@ __all__ = [
     "DOSE_PARAMETERS",
     "DEFAULT_RECEIVERS",
     "DT_MS",
-    "INTEGRATIONS",
     "dt_ms_for",
     "DEFAULT_SENDERS",
     "POPULATIONS",

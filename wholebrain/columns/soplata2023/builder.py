@@ -146,6 +146,7 @@ def build_columns(
     # Explicitly named clocks: auto-named ones ("..._clock_1") change the generated code when
     # an earlier network of the same process is still alive, forcing a full recompile.
     store_clock = depression.storage_clock()
+    functions = depression.namespace()  # one Brian2 function object for every group
     record_clock = b2.Clock(record_dt_ms * b2.ms, name="record_clock")
     for pop in present:
         n = sizes[pop] * n_regions
@@ -157,7 +158,7 @@ def build_columns(
             "threshold": f"{v} >= {THRESHOLD}",
             "refractory": f"{v} >= {THRESHOLD}",
             "method": integration.method(p0.integration, pop),
-            "namespace": depression.namespace(),
+            "namespace": functions,
             "name": pop,
             "order": 0,
         }

@@ -79,10 +79,7 @@ def dynasim_tie_function() -> b2.Function:
         stateless=True,
     )
     fn.implementations.add_implementation("cpp", _CPP, name="dynasim_tie")
-    try:
-        fn.implementations.add_implementation("cuda", _CUDA, name="dynasim_tie")
-    except (KeyError, ValueError):  # brian2cuda not installed: its target is unknown
-        pass
+    fn.implementations.add_implementation("cuda", _CUDA, name="dynasim_tie")
     return fn
 
 

@@ -59,9 +59,7 @@ from brian2.stateupdaters.base import (
     extract_method_options,
 )
 
-#: the named schemes
-INTEGRATIONS = ("dynasim", "fast")
-#: integration step of each scheme, ms
+#: integration step of each scheme (``parameters.INTEGRATION_MODES``), ms
 DT_MS = {"dynasim": 0.01, "fast": 0.025}
 FAST_DT_MS = DT_MS["fast"]
 
