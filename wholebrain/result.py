@@ -29,6 +29,12 @@ class SimulationResult:
         PYdr cells of the PYso->PYdr and TC->PYdr AMPA currents.
     eeg_proxy_parts : dict of str to ndarray
         Its parts, same shape (soplata2023: ``"py"`` PYso->PYdr, ``"tc"`` TC->PYdr).
+    signals : dict of str to ndarray
+        Other region signals of the column model, same shape and units as the proxy, summed
+        over the same cells. soplata2023: ``"dipole"``, the axial current into PYdr (from
+        PYso), whose cell dipole is that current times the soma-dendrite separation,
+        positive along the apical dendrite (towards the pia); ``"gabaa"``, the GABA_A
+        current onto PYso (inward positive). Empty for models without them.
     proxy_sfreq : float
         Sampling rate of the proxy and state traces, Hz.
     spikes : dict of str to structured ndarray
@@ -61,10 +67,16 @@ class SimulationResult:
     params: list[dict[str, Any]]
     states: dict[str, np.ndarray] = field(default_factory=dict)
     provenance: dict[str, Any] = field(default_factory=dict)
+    signals: dict[str, np.ndarray] = field(default_factory=dict)
 
     @property
     def n_regions(self) -> int:
         return len(self.region_labels)
+
+    @property
+    def dipole(self) -> np.ndarray | None:
+        """The axial-current dipole signal (``signals["dipole"]``), or None without one."""
+        return self.signals.get("dipole")
 
     @property
     def times(self) -> np.ndarray:
@@ -108,11 +120,13 @@ class SimulationResult:
             "spike_pops": list(self.spikes),
             "parts": list(self.eeg_proxy_parts),
             "states": list(self.states),
+            "signals": list(self.signals),
         }
         arrays = {"eeg_proxy": self.eeg_proxy, "meta": np.array(json.dumps(meta))}
         arrays.update({f"part__{k}": v for k, v in self.eeg_proxy_parts.items()})
         arrays.update({f"spikes__{k}": v for k, v in self.spikes.items()})
         arrays.update({f"state__{k}": v for k, v in self.states.items()})
+        arrays.update({f"signal__{k}": v for k, v in self.signals.items()})
         path.parent.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(dir=path.parent, suffix=".npz.part")
         try:
@@ -155,4 +169,5 @@ def load_result(path: str | os.PathLike) -> SimulationResult:
             params=meta["params"],
             states={k: z[f"state__{k}"] for k in meta["states"]},
             provenance=meta["provenance"],
+            signals={k: z[f"signal__{k}"] for k in meta.get("signals", [])},
         )

@@ -44,6 +44,10 @@ class ColumnNetwork:
     synapse_counts: dict[str, int] = field(default_factory=dict)
     #: proxy parts: the probe monitor records ``eeg_<part>`` (A/m^2) for each
     proxy_parts: tuple[str, ...] = ("py", "tc")
+    #: other region signals the probe monitor records as ``eeg_<name>`` (A/m^2), kept out
+    #: of the proxy's sum (soplata2023: ``"dipole"``, the axial current into PYdr, and
+    #: ``"gabaa"``, the GABA_A current onto PYso)
+    signal_parts: tuple[str, ...] = ()
     #: spike monitor key -> the population whose cells it counts (PYdr spikes are PY cells)
     spike_sources: dict[str, str] = field(default_factory=lambda: {"PYdr": "PY"})
     #: the Synapses object of each long-range projection (None where it had no synapses)

@@ -166,6 +166,7 @@ def concatenate(chunks: list[SimulationResult]) -> SimulationResult:
         name: np.concatenate([c.eeg_proxy_parts[name] for c in chunks], axis=-1)
         for name in first.eeg_proxy_parts
     }
+    signals = {k: np.concatenate([c.signals[k] for c in chunks], axis=-1) for k in first.signals}
     spikes = {pop: np.concatenate([c.spikes[pop] for c in chunks]) for pop in first.spikes}
     states = {k: np.concatenate([c.states[k] for c in chunks], axis=-1) for k in first.states}
     provenance = dict(first.provenance)
@@ -174,6 +175,7 @@ def concatenate(chunks: list[SimulationResult]) -> SimulationResult:
         region_labels=first.region_labels,
         eeg_proxy=np.concatenate([c.eeg_proxy for c in chunks], axis=-1),
         eeg_proxy_parts=parts,
+        signals=signals,
         proxy_sfreq=first.proxy_sfreq,
         spikes=spikes,
         sizes=first.sizes,

@@ -104,10 +104,11 @@ def collect(
         arr["t"] = np.asarray(mon.t[:] / b2.second)
         spikes[pop] = arr
     pm = net.proxy_monitor
-    parts = {
-        part: np.asarray(getattr(pm, f"eeg_{part}")[:] / (b2.amp / b2.meter**2)) / _UA_CM2
-        for part in net.proxy_parts
-    }
+    unit = b2.amp / b2.meter**2
+    parts, signals = (
+        {k: np.asarray(getattr(pm, f"eeg_{k}")[:] / unit) / _UA_CM2 for k in names}
+        for names in (net.proxy_parts, net.signal_parts)
+    )
     states = {}
     for pop, mon in net.state_monitors.items():
         for var in mon.record_variables:
@@ -117,6 +118,7 @@ def collect(
         region_labels=model.region_labels,
         eeg_proxy=sum(parts.values()),
         eeg_proxy_parts=parts,
+        signals=signals,
         proxy_sfreq=1000.0 / settings.record_dt_ms,
         spikes=spikes,
         sizes=sizes,

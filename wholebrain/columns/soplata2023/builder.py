@@ -239,16 +239,23 @@ def build_columns(
         objects.append(s)
 
     # EEG proxy of the paper: sum over PYdr of the PYso->PYdr and TC->PYdr AMPA currents,
-    # plus the long-range input onto PYdr in a brain
+    # plus the long-range input onto PYdr in a brain. Beside it, two signals that are not
+    # part of the proxy: the axial current into PYdr (its cell's current dipole, read by
+    # wholebrain.forward) and the GABA_A current onto PYso (for LFP proxies such as
+    # Mazzoni et al. 2015's).
     parts = ("py", "tc", "lr") if coupled else ("py", "tc")
-    currents = {"py": "I_ampa_py_dr", "tc": "I_ampa_tc_dr", "lr": "I_lr"}
-    probe_eqs = "".join(f"eeg_{k} : amp/meter**2\n" for k in parts)
+    signals = ("dipole", "gabaa")
+    currents = {"py": "I_ampa_py_dr", "tc": "I_ampa_tc_dr", "lr": "I_lr", "gabaa": "I_syn_so"}
+    probe_eqs = "".join(f"eeg_{k} : amp/meter**2\n" for k in (*parts, *signals))
     probe = b2.NeuronGroup(n_regions, probe_eqs, name="probe", order=0.75)
     objects.append(probe)
+    # I_com_dr depends on the cell's own state only, so the probe reads it directly
+    sums = [f"eeg_{k}_post = eeg_{k}_cell_pre" for k in (*parts, "gabaa")]
+    sums.append("eeg_dipole_post = I_com_dr_pre")
     eeg = b2.Synapses(
         groups["PY"],
         probe,
-        "\n".join(f"eeg_{k}_post = eeg_{k}_cell_pre : amp/meter**2 (summed)" for k in parts),
+        "\n".join(f"{line} : amp/meter**2 (summed)" for line in sums),
         name="PY_to_probe",
     )
     eeg.connect(i=np.arange(groups["PY"].N), j=np.asarray(groups["PY"].region[:]))
@@ -257,7 +264,7 @@ def build_columns(
     # with an index), so each cell's currents are copied once per step, after all sums
     # (-1, -0.5) and before the state updaters (0).
     groups["PY"].run_regularly(
-        "\n".join(f"eeg_{k}_cell = {currents[k]}" for k in parts),
+        "\n".join(f"eeg_{k}_cell = {currents[k]}" for k in (*parts, "gabaa")),
         when="groups",
         order=-0.4,
         name="PY_eeg_cells",
@@ -282,7 +289,7 @@ def build_columns(
             groups[pop].run_regularly(f"s_ext += {draw}", when="synapses", name=f"{pop}_poisson")
 
     # ---- monitors --------------------------------------------------------------------------
-    proxy = proxy_monitor(probe, parts, record_clock)
+    proxy = proxy_monitor(probe, (*parts, *signals), record_clock)
     spikes = spike_monitors(groups, present)
     spikes["PYdr"] = b2.EventMonitor(groups["PY"], "spike_dr", name="spikes_PYdr")
     states = state_monitors(groups, sizes, n_regions, record_states, record_cells, record_clock)
@@ -297,6 +304,7 @@ def build_columns(
         state_monitors=states,
         synapse_counts=counts,
         proxy_parts=parts,
+        signal_parts=signals,
         long_range_synapses=lr_synapses,
         values=values,
     )

@@ -149,7 +149,7 @@ I_syn_dr = I_ampa_py_dr - w_nmda_py_dr*X_nmda_py_dr*v_dr + I_ampa_tc_dr + I_lr :
         + _thalamic_ampa("ampa_py_trn", "Vs")
         + _depression_clock(per_spike)
         + "v_dr_prev : volt\neeg_py_cell : amp/meter**2\neeg_tc_cell : amp/meter**2\n"
-        + "eeg_lr_cell : amp/meter**2\n"
+        + "eeg_lr_cell : amp/meter**2\neeg_gabaa_cell : amp/meter**2\n"
         + _params(
             "g_leak_so g_na_so g_k_so g_a g_ks g_kna g_com_so g_com_dr g_leak_dr g_nap g_ar "
             "g_hva g_kca g_ext w_gabaa_in_py w_ampa_py_dr w_nmda_py_dr w_ampa_tc_dr",
