@@ -4,7 +4,8 @@ Both are average-referenced over the 63 sensors where TVB's rows are finite (row
 infraorbital IO1/IO2, are NaN), then correlated per sensor (across vertices or regions) and
 overall: vertex by vertex, the vertex gains summed per region on both sides, and TVB's
 region sums against each ``combine`` of :func:`wholebrain.make_forward` (its
-``source_gain``: the sensor potential per unit of a region's source, area included). Usage: ``python scripts/compare_leadfield_tvb.py [--ico 3] [--cache DIR] [--json]``.
+``source_gain``: the sensor potential per unit of a region's source, area included).
+Usage: ``python scripts/compare_leadfield_tvb.py [--ico 3] [--cache DIR] [--json]``.
 """
 
 from __future__ import annotations
