@@ -129,3 +129,57 @@ def test_rates_window_is_checked():
     res = wb.simulate(wb.BrainModel.single_column("soplata2023", **SMALL), 0.005)
     with pytest.raises(ValueError, match="rate window"):
         res.rates(0.0, 1.0)
+
+
+#: every active conductance, synapse and input of the pyramidal cells off: two passive
+#: compartments coupled by the axial conductance
+_PASSIVE = {
+    **{g: 0.0 for g in ("g_na_so", "g_k_so", "g_a", "g_ks", "g_kna", "g_nap", "g_ar")},
+    **{g: 0.0 for g in ("g_hva", "g_kca", "g_ext_dr", "g_ampa_py_dr", "g_nmda_py_dr")},
+    "g_gabaa_in_py": 0.0,
+    "thalamus": False,
+}
+
+
+def test_dipole_signal_is_the_axial_current_of_a_known_injected_current():
+    """A current injected into the dendrite of passive cells: the recorded dipole signal is
+    the axial current into the dendrite, g_com_dr*(v_so - v_dr), summed over the cells, and
+    it follows the forward-Euler solution of the two-compartment circuit driven by that
+    current from each cell's initial state. Depolarising the dendrite drives current down
+    it (into the soma), so the signal turns negative: a moment into the cortex."""
+    import brian2 as b2
+
+    stim = 2.0  # uA/cm^2 on PYdr, from the first step on
+    p = condition("cortex_only", scale=0.2, stim_amp=stim, stim_offset_ms=1e3, **_PASSIVE)
+    b2.device.reinit()
+    b2.device.activate()
+    b2.set_device("runtime")
+    b2.prefs.codegen.target = "numpy"
+    b2.defaultclock.dt = 0.01 * b2.ms
+    n_py = p.sizes["PY"]
+    net = build_columns(p, 1, seed=4, record_states={"PY": ["v_so", "v_dr"]}, record_cells=n_py)
+    b2.Network(net.objects).run(0.02 * b2.second)
+    mon = net.state_monitors["PY"]
+    vs, vd = mon.v_so_ * 1e3, mon.v_dr_ * 1e3  # mV, (cells, samples) on the 0.1-ms grid
+    dip = net.proxy_monitor.eeg_dipole_[0] * 100.0  # A/m^2 -> uA/cm^2
+    np.testing.assert_allclose(dip, (p.g_com_dr * (vs - vd)).sum(0), rtol=1e-9, atol=1e-9)
+    # forward Euler of C dx/dt = -gL (x - E) + gc (other - x) + I, per compartment (mV, ms)
+    e_l, dt = -60.95, 0.01
+    x, y = vs[:, 0].copy(), vd[:, 0].copy()
+    expect = [p.g_com_dr * (x - y).sum()]
+    for step in range(1, dip.size * 10):
+        i_dr = stim if step > 1 else 0.0  # strict t > onset: the pulse starts after step 0
+        x, y = (
+            x + dt * (-p.g_leak_so * (x - e_l) + p.g_com_so * (y - x)),
+            y + dt * (-p.g_leak_dr * (y - e_l) + p.g_com_dr * (x - y) + i_dr),
+        )
+        if step % 10 == 0:
+            expect.append(p.g_com_dr * (x - y).sum())
+    np.testing.assert_allclose(dip, expect, rtol=1e-6, atol=1e-6)
+    # with the pulse on, the axial current approaches its steady state, which carries the
+    # share of the injected current that the soma's leak takes
+    g_s, g_d = p.g_leak_so * 0.015, p.g_leak_dr * 0.035  # leak conductances (mS/cm^2 x mm^2)
+    g_c = p.g_com_dr * 0.035
+    steady = -stim * 0.035 * g_s / (g_s + g_d + g_s * g_d / g_c) / 0.035 * n_py
+    assert dip[-1] < 0 and steady < 0
+    assert abs(dip[-1] - steady) < abs(dip[0] - steady)
