@@ -163,10 +163,11 @@ def test_fit_and_lesion_run_end_to_end(small_atlas, small_brain_build, tmp_path,
     brain = ["--atlas", str(small_atlas), "--gain", "2", "--set", "scale=0.2", "--duration",
              "4.2", "--transient", "0.2", "--build-dir", str(small_brain_build)]  # fmt: skip
     out = tmp_path / "fit"
-    argv = ["fit", *brain, "--eeg", str(target), "--param", "propofol_level=0:1",
-            "--evaluations", "2", "--out", str(out)]  # fmt: skip
+    # no --param: the default drug axis, propofol_level over 0-1
+    argv = ["fit", *brain, "--eeg", str(target), "--evaluations", "2", "--out", str(out)]
     assert cli.main(argv) == 0
     summary = json.loads((out / "fit.json").read_text())
+    assert set(summary["best"]) == {"propofol_level"}
     assert 0 <= summary["best"]["propofol_level"] <= 1 and summary["best_value"] >= 0
     records = [json.loads(x) for x in (out / "fit_history.jsonl").read_text().splitlines()[1:]]
     assert sorted(r["status"] for r in records) == ["nan", "ok"]
@@ -190,7 +191,6 @@ def test_fit_and_lesion_run_end_to_end(small_atlas, small_brain_build, tmp_path,
     "argv, message",
     [
         (["fit", "--param", "propofol_level=0:1"], "fit needs --eeg"),
-        (["fit", "--eeg", "x.fif"], "at least one --param"),
         (["fit", "--eeg", "x.fif", "--param", "propofol_level=1:0"], "inverted"),
         (["fit", "--eeg", "missing.fif", "--param", "g_h=0.1:0.4"], "does not exist"),
         (["lesion", "--regions", "rA1", "nowhere"], "not in the model: ['nowhere']"),

@@ -142,14 +142,17 @@ def _target(spec: str | None):
         ) from None
 
 
+#: what ``wholebrain fit`` fits without ``--param``
+DEFAULT_FIT_PARAMETER = "propofol_level=0:1"
+
+
 def cmd_fit(settings: dict[str, Any]) -> int:
     from wholebrain.report import write_report
     from wholebrain.studies.fit import FitParameter, check_parameters, fit
 
     model = _model(settings)
-    if not settings["param"]:
-        raise UserError("fit needs at least one --param NAME=LOW:HIGH, e.g. propofol_level=0:1")
-    params = [FitParameter.parse(p) for p in settings["param"]]
+    # the default drug axis: the wake -> propofol physiology of the column model
+    params = [FitParameter.parse(p) for p in settings["param"] or [DEFAULT_FIT_PARAMETER]]
     check_parameters(model, params)
     raw, groups = _target(settings["eeg"])
     out = _out(settings)

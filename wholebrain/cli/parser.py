@@ -68,7 +68,8 @@ def build_parser() -> argparse.ArgumentParser:
     _study_flags(fit)
     fit.add_argument("--eeg", help="recorded EEG: any file MNE reads, or purdon:awake|low|high")
     fit.add_argument("--param", action="append", metavar="NAME=LOW:HIGH[:log]",
-                     help="a fitted parameter and its bounds (repeatable), e.g. "
+                     help="a fitted parameter and its bounds (repeatable; default "
+                     "propofol_level=0:1, the wake -> propofol physiology), e.g. "
                      "propofol_level=0:1, propofol_dose=0.002:0.05:log, global_coupling=0:4, "
                      "g_h=0.005:0.4:log; NAME@SCOPE fits it in part of the brain only: "
                      "g_h@posterior=0.005:0.4:log (frontal/central/posterior, or "

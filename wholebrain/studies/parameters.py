@@ -2,16 +2,27 @@
 column parameters, each brain-wide or in a scope of regions.
 
 Names
-    ``global_coupling``, ``g_long_range`` (fields of the brain); ``propofol_level`` (0 = the
-    column model's ``wake`` condition, 1 = its ``propofol`` condition, linear in every
-    parameter that differs between them: GABA-A conductance and decay multipliers, and for
-    ``soplata2023`` also K(Na), leak, h-current and excitatory conductances);
-    ``propofol_dose`` (the dose surrogate x of the column model's ``DOSE_PARAMETERS``,
-    mS/cm²: for ``soplata2023`` the Table-1 sweep, PYso→PYdr and TC→PYdr AMPA and the Poisson
-    drive all set to x on top of the ``propofol`` condition, or of ``propofol_level`` when
-    that is given too; higher x, deeper synchrony, more peak-max); and any non-structural
-    column parameter by name (``g_h``, ``gabaa_cond_mult``, ...). Velocity, cell counts and
-    other structural parameters change the compiled network and cannot be varied this way.
+    ``global_coupling``, ``g_long_range`` (fields of the brain).
+
+    ``propofol_level``, **the default drug axis** of fits (``wholebrain fit`` without
+    ``--param``): 0 = the column model's ``wake`` condition, 1 = its ``propofol`` condition,
+    linear in every parameter that differs between them. For ``soplata2023`` that is the
+    paper's physiology of propofol: GABA_A conductance and decay (x1 -> x3 each), TC K-leak
+    (0.001 -> 0.0172 mS/cm²), TC H current (0.4 -> 0.005 mS/cm²) and cortical K(Na)
+    (0.10 -> 1.33 mS/cm²), together with the excitatory conductances and Poisson drive
+    that the wake condition also lowers.
+
+    ``propofol_dose``: Table 1's synchrony surrogate x of the column model's
+    ``DOSE_PARAMETERS`` (mS/cm²; for ``soplata2023`` PYso→PYdr and TC→PYdr AMPA and the
+    Poisson drive all set to x on top of the ``propofol`` condition, or of
+    ``propofol_level`` when that is given too; higher x, deeper synchrony, more peak-max).
+    Its AMPA conductances drive the dendrites directly, so x also scales the EEG: with the
+    paper's AMPA proxy, doubling x adds about 6.6 dB to every band before any dynamics
+    change. Use it to reproduce Table 1, not as the drug axis of a fit.
+
+    Any non-structural column parameter by name (``g_h``, ``gabaa_cond_mult``, ...).
+    Velocity, cell counts and other structural parameters change the compiled network and
+    cannot be varied this way.
 Scopes
     ``NAME@SCOPE`` sets a column parameter, ``propofol_level`` or ``propofol_dose`` only in
     the regions of SCOPE (``frontal``, ``central``, ``posterior``: thirds of the brain's
