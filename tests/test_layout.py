@@ -39,6 +39,7 @@ FLOORS: tuple[tuple[str, ...], ...] = (
         "wholebrain.analysis",
         "wholebrain.objective",
         "wholebrain.recorded",
+        "wholebrain.measurement",
     ),
     (
         "wholebrain.plotting",

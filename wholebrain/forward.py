@@ -31,7 +31,13 @@ import numpy as np
 
 from . import headmodel as hm
 from .dipole import DipoleScale, calibrated_scale
-from .leadfield import centroid_gain, default_vertex_gain, standard_montage, tvb_vertex_regions
+from .leadfield import (
+    centroid_gain,
+    default_vertex_gain,
+    map_to_default_head,
+    standard_montage,
+    tvb_vertex_regions,
+)
 
 __all__ = ["DipoleScale", "Forward", "calibrated_scale", "make_forward", "standard_montage"]
 
@@ -208,6 +214,7 @@ def make_forward(
     *,
     head: str | os.PathLike = "default",
     combine: Combine | None = None,
+    sensors: Any = None,
     montage: str = "easycap-M1",
     trans: str | os.PathLike | mne.transforms.Transform | None = None,
     ico: int | tuple[int, int, int] = 3,
@@ -239,9 +246,14 @@ def make_forward(
           the region's vertices, the same for every region whatever its size; centroid
           heads then give every region the same dipole (``"centroid"``).
         - None: ``"area"`` where the head or the connectome gives areas, else ``"mean"``.
+    sensors : Measurement, optional
+        A recording's sensors (:func:`wholebrain.measurement.measurement_of`): the forward
+        gets its channels. On the default head they are placed on its scalp by
+        :func:`wholebrain.leadfield.map_to_default_head`; on the sphere and FreeSurfer heads
+        their head-frame positions are used as they are. Default: tvb-data's 65 electrodes
+        (default head) or ``montage``.
     montage : str
-        Standard MNE montage for the sphere and FreeSurfer heads (unused for the default head,
-        which has tvb-data's 65 electrodes).
+        Standard MNE montage for the sphere and FreeSurfer heads without ``sensors``.
     trans : path-like | Transform | None
         Head <-> MRI transform for a FreeSurfer head (identity when None).
     ico : int | tuple of int
@@ -268,7 +280,10 @@ def make_forward(
     if head_name == "default":
         combine = combine or "area"
         vertex_region, _ = tvb_vertex_regions(labels)
-        vgain, names, info = default_vertex_gain(ico, cache, verbose)
+        placed = None if sensors is None else (
+            list(sensors.ch_names), map_to_default_head(sensors.positions_m)
+        )  # fmt: skip
+        vgain, names, info = default_vertex_gain(ico, cache, verbose, placed)
         weight = np.zeros((vgain.shape[1], len(labels)))
         inside = np.flatnonzero(vertex_region >= 0)  # vertices of the simulated regions
         vertex_area = hm.vertex_areas(*hm.read_tvb_surface("cortex_16384"))
@@ -289,8 +304,13 @@ def make_forward(
         )
     area = _centroid_areas(connectome, combine)
     kind = "centroid" if area is None else "area"
-    info = mne.create_info(standard_montage(montage).ch_names, 1000.0, "eeg")
-    info.set_montage(standard_montage(montage), verbose=False)
+    if sensors is None:
+        info = mne.create_info(standard_montage(montage).ch_names, 1000.0, "eeg")
+        info.set_montage(standard_montage(montage), verbose=False)
+    else:
+        info = mne.create_info(list(sensors.ch_names), 1000.0, "eeg")
+        pos = dict(zip(sensors.ch_names, sensors.positions_m, strict=True))
+        info.set_montage(mne.channels.make_dig_montage(pos, coord_frame="head"), verbose=False)
     if head_name == "sphere":
         bem = mne.make_sphere_model("auto", "auto", info, verbose=verbose)
         gain = centroid_gain(connectome, bem, info, None, np.asarray(bem["r0"]), verbose)

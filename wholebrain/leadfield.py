@@ -18,6 +18,7 @@ z up) rotated by ``_HEAD_TO_TVB``.
 from __future__ import annotations
 
 import difflib
+import functools
 import logging
 import os
 import zipfile
@@ -31,7 +32,13 @@ from .cache import cache_dir
 
 logger = logging.getLogger(__name__)
 
-__all__ = ["centroid_gain", "default_vertex_gain", "standard_montage", "tvb_vertex_regions"]
+__all__ = [
+    "centroid_gain",
+    "default_vertex_gain",
+    "map_to_default_head",
+    "standard_montage",
+    "tvb_vertex_regions",
+]
 
 #: rotation taking MNE head coordinates (x right, y anterior, z up) to the tvb frame
 #: (x anterior, y left, z up)
@@ -99,17 +106,85 @@ def _fixed_gain(info, src, bem, trans, verbose) -> np.ndarray:
     return np.einsum("cvk,vk->cv", gain, s["nn"][s["vertno"]])  # nn in head frame, like the gain
 
 
+def _fit_sphere(pos: np.ndarray) -> np.ndarray:
+    """Centre of the least-squares sphere through points (any unit)."""
+    a = np.column_stack([2 * pos, np.ones(len(pos))])
+    b = (pos**2).sum(1)
+    return np.linalg.lstsq(a, b, rcond=None)[0][:3]
+
+
+def standard_1005() -> dict[str, np.ndarray]:
+    """MNE's 10-05 electrode positions (m, head frame), by lower-case name."""
+    name = (
+        "colin27_1005"
+        if "colin27_1005" in mne.channels.get_builtin_montages()
+        else ("standard_1005")
+    )  # MNE 1.13 renamed the template
+    pos = mne.channels.make_standard_montage(name).get_positions()["ch_pos"]
+    return {k.lower(): np.asarray(v, float) for k, v in pos.items()}
+
+
+def _unit(v: np.ndarray) -> np.ndarray:
+    return v / np.linalg.norm(v, axis=1, keepdims=True)
+
+
+@functools.lru_cache(maxsize=1)
+def _registration() -> tuple[np.ndarray, np.ndarray]:
+    """(rotation from MNE head-frame directions to tvb-frame directions, tvb sphere centre).
+
+    The rotation best aligns (Kabsch) the directions of the electrodes that tvb-data's cap
+    and MNE's 10-05 template share (61 of 65), each from its own best-fitting sphere's
+    centre: the head-frame axes swapped into the tvb frame, then a pitch of about 7.5 deg.
+    """
+    names, own = hm.read_tvb_sensors()
+    std = standard_1005()
+    keep = [i for i, n in enumerate(names) if n.lower() in std]
+    ref = np.array([std[names[i].lower()] for i in keep])
+    d = _unit(ref - _fit_sphere(ref)) @ _HEAD_TO_TVB.T
+    centre = _fit_sphere(own)
+    t = _unit(own[keep] - centre)
+    u, _, vt = np.linalg.svd(d.T @ t)
+    rot = (u @ vt).T
+    if np.linalg.det(rot) < 0:  # a reflection would swap left and right
+        raise RuntimeError("electrode registration found a reflection")
+    return rot @ _HEAD_TO_TVB, centre
+
+
+def map_to_default_head(positions_head_m: np.ndarray) -> np.ndarray:
+    """Place electrodes of another head on tvb-data's scalp (mm, tvb frame).
+
+    Each electrode keeps its direction from the centre of the sphere that best fits its
+    montage; that direction, registered to tvb-data's cap (:func:`_registration`) and
+    taken from the centre of the sphere that best fits tvb-data's own electrodes, meets the
+    scalp where the electrode is placed. MNE's 10-05 positions of tvb-data's electrode names
+    land a median of about 8 mm from tvb-data's own (``tests/test_measurement.py``).
+    """
+    pos = np.asarray(positions_head_m, float)
+    if pos.ndim != 2 or pos.shape[1] != 3 or len(pos) < 4 or not np.isfinite(pos).all():
+        raise ValueError(f"need at least 4 finite electrode positions (n, 3), got {pos.shape}")
+    rot, centre = _registration()
+    dirs = _unit(pos - _fit_sphere(pos)) @ rot.T
+    radii = hm.ray_radii(*hm.default_head_surfaces(3)["outer_skin"], centre, dirs)
+    if not np.isfinite(radii).all():
+        raise ValueError("some electrodes point nowhere on the default head's scalp")
+    return centre + radii[:, None] * dirs
+
+
 def default_vertex_gain(
     ico: int | tuple[int, int, int] = 3,
     cache: str | os.PathLike | None = None,
     verbose: Any = None,
+    sensors: tuple[list[str], np.ndarray] | None = None,
 ) -> tuple[np.ndarray, list[str], mne.Info]:
-    """Vertex lead field of tvb-data's head: (65, 16384) V per A*m, channel names, info (cached)."""
-    names, raw_pos = hm.read_tvb_sensors()
+    """Vertex lead field of tvb-data's head: (n_sensors, 16384) V per A*m, channel names,
+    info (cached). ``sensors``: (names, positions in mm, tvb frame) instead of tvb-data's
+    65 electrodes (:func:`map_to_default_head`)."""
+    names, raw_pos = hm.read_tvb_sensors() if sensors is None else (list(sensors[0]), sensors[1])
     ctx, tris = hm.read_tvb_surface("cortex_16384")
     # keyed by the raw inputs and the registration constants: a cache hit needs no geometry work
     key = hm.input_hash(
         raw_pos,
+        np.array(names),
         ctx,
         *hm.HEAD_TO_TVB,
         ico=ico,

@@ -83,16 +83,32 @@ def purdon_dir(path: str | Path | None = None) -> Path:
     return where
 
 
+#: rows and columns of the Purdon files' channel grid
+GRID_SHAPE = (9, 11)
+
+
+def grid_position(name: str) -> np.ndarray:
+    """Schematic 3-D position (m, head frame: x right, y anterior, z up) of a grid channel
+    ``"R{row}C{col}"``: the top-down grid laid on a sphere centred at the vertex."""
+    m = _NAME.match(name)
+    if m is None:
+        raise ValueError(f"channel {name!r} is not a grid name 'R<row>C<col>'")
+    row, col = int(m.group(1)), int(m.group(2))
+    n_rows, n_cols = GRID_SHAPE
+    x = (col - (n_cols - 1) / 2) * _COL_STEP
+    y = ((n_rows - 1) / 2 - row) * _ROW_STEP
+    z = np.sqrt(max(_HEAD_RADIUS**2 - x**2 - y**2, 0.0))
+    return np.array([x, y, z])
+
+
 def _grid_positions(grid: np.ndarray) -> dict[str, np.ndarray]:
-    """Schematic 3-D positions (m, head frame: x right, y anterior, z up) of the grid cells."""
-    pos = {}
-    n_rows, n_cols = grid.shape
-    for row, col in zip(*np.nonzero(np.isfinite(grid)), strict=True):
-        x = (col - (n_cols - 1) / 2) * _COL_STEP
-        y = ((n_rows - 1) / 2 - row) * _ROW_STEP
-        z = np.sqrt(max(_HEAD_RADIUS**2 - x**2 - y**2, 0.0))
-        pos[grid_channel_name(row, col)] = np.array([x, y, z])
-    return pos
+    """Schematic positions of every channel of a file's grid (:func:`grid_position`)."""
+    if grid.shape != GRID_SHAPE:
+        raise ValueError(f"channel grid of shape {grid.shape}, expected {GRID_SHAPE}")
+    return {
+        grid_channel_name(r, c): grid_position(grid_channel_name(r, c))
+        for r, c in zip(*np.nonzero(np.isfinite(grid)), strict=True)
+    }
 
 
 def load_purdon(

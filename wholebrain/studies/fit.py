@@ -39,8 +39,16 @@ import numpy as np
 
 from ..brain import BrainModel
 from ..objective import FeatureSpec, distance
+from ..validation import check
 from .parameters import PROPOFOL_DOSE, PROPOFOL_LEVEL, check_names, model_changes
-from .runner import StudyRunner, features_digest, require_connectome, run_failure, target_features
+from .runner import (
+    StudyRunner,
+    features_digest,
+    require_connectome,
+    run_failure,
+    target_features,
+    target_measurement,
+)
 
 __all__ = [
     "PROPOFOL_DOSE",
@@ -195,6 +203,7 @@ def fit(
     build_dir: str | os.PathLike | None = None,
     n_startup: int | None = None,
     progress: bool = True,
+    measurement: Any = None,
 ) -> FitResult:
     """Fit ``parameters`` of ``model`` so that its sensor EEG matches ``target``.
 
@@ -237,6 +246,11 @@ def fit(
         at least 3 and at most 10).
     progress : bool
         One line per finished evaluation on stderr.
+    measurement : Measurement | bool, optional
+        How both sides are measured (:mod:`wholebrain.measurement`). Default, for a
+        recording: its own (the model's forward gets the recording's sensors, and both get its
+        reference, ``target_groups`` and the shorter of the two segments). False: the model
+        keeps the forward's sensors and the average reference.
     """
     require_connectome(model, "fitting EEG")
     parameters = tuple(parameters)
@@ -244,14 +258,16 @@ def fit(
     spec = features or FeatureSpec()
     if int(n_evaluations) != n_evaluations or n_evaluations < 1:
         raise ValueError(f"n_evaluations must be a positive integer, got {n_evaluations!r}")
-    target_feats, groups = target_features(target, target_groups, spec)
+    analysed_s = check("duration", duration) - check("transient", transient)
+    measured = target_measurement(target, target_groups, measurement, analysed_s)
+    target_feats, groups = target_features(target, target_groups, spec, measured)
     runner = StudyRunner(
         model, "fitting EEG", fmt=_FORMAT, key="trial", record=history,
         identity={"parameters": [asdict(p) for p in parameters], "features": spec.to_dict(),
                   "target": features_digest(target_feats)},
         duration=duration, transient=transient, window_s=spec.window_s, seed=seed,
         scheduler=scheduler, workers=workers, threads=threads, forward=forward,
-        build_dir=build_dir,
+        build_dir=build_dir, measurement=measured,
     )  # fmt: skip
     evaluator = _Evaluator(runner, target_feats, spec)
     with runner:

@@ -8,7 +8,9 @@ of each result. Everything else is here, once:
 * the study's identity (the model, the settings, the calibrated dipole scale) and its
   journal (:mod:`~wholebrain.studies.journal`), so a killed study resumes and a record of
   another study is refused;
-* the forward model and the sensor groups of its EEG;
+* the forward model and the sensor groups of its EEG; with the recording's
+  :class:`~wholebrain.measurement.Measurement`, the forward has the recording's sensors and
+  the model's EEG gets its reference, groups and segment length;
 * Dask (:mod:`~wholebrain.studies.parallel`) and the one :func:`~wholebrain.compile_brain`,
   both started only when the first run is asked for (a study read back whole from its
   journal starts neither);
@@ -70,11 +72,43 @@ def run_failure(result: Any, error: BaseException | None) -> dict | None:
     return None
 
 
+def target_measurement(
+    target: Any,
+    groups: Mapping[str, Sequence[str]] | None,
+    measurement: Any,
+    analysed_s: float,
+) -> Any:
+    """The measurement a study applies to the recording and the model, or None.
+
+    ``measurement``: a Measurement, True/None (the recording's own, when ``target`` is a
+    Raw) or False (none: the model keeps its own sensors and average reference). Its segment
+    is the recording's length or ``analysed_s`` (the model's seconds after the transient),
+    whichever is shorter.
+    """
+    import mne
+
+    from ..measurement import Measurement, measurement_of
+
+    if measurement is False or (measurement in (None, True) and not isinstance(
+        target, mne.io.BaseRaw
+    )):  # fmt: skip
+        if measurement is True:
+            raise ValueError("measurement=True needs the recording itself as the target")
+        return None
+    if not isinstance(measurement, Measurement):
+        measurement = measurement_of(target, groups=groups)
+    return measurement.with_segment(min(measurement.segment_s, analysed_s))
+
+
 def target_features(
-    target: Any, groups: Mapping[str, Sequence[str]] | None, spec: FeatureSpec
+    target: Any,
+    groups: Mapping[str, Sequence[str]] | None,
+    spec: FeatureSpec,
+    measurement: Any = None,
 ) -> tuple[dict[str, float], dict[str, list[str]] | None]:
     """Features of a recording (an mne Raw) or features given as a dict, and the recording's
-    channel groups (default: thirds by channel position)."""
+    channel groups (default: thirds by channel position). With a ``measurement`` the
+    recording is measured as it says (its channels, reference, groups and segment)."""
     import mne
 
     from ..analysis import groups_by_position
@@ -84,6 +118,9 @@ def target_features(
     if not isinstance(target, mne.io.BaseRaw):
         raise TypeError("target must be an mne Raw (wholebrain.analysis.read_eeg) or a dict of "
                         "features (wholebrain.objective.summary_features)")  # fmt: skip
+    if measurement is not None:
+        groups = {g: list(c) for g, c in measurement.groups.items()}
+        return summary_features(measurement.apply(target, recording=True), groups, spec), groups
     if groups is None:
         try:
             groups = groups_by_position(target.info)
@@ -155,6 +192,7 @@ class StudyRunner:
         threads: int = 1,
         forward: Any = None,
         build_dir: str | os.PathLike | None = None,
+        measurement: Any = None,
     ) -> None:
         require_connectome(model, what)
         self.model = model
@@ -168,12 +206,25 @@ class StudyRunner:
             "model": model.describe(), **identity, "duration_s": self.duration_s,
             "transient_s": self.transient_s, "seed": self.seed,
         }))  # fmt: skip
+        self.measurement = measurement
+        if measurement is not None:
+            self.identity["measurement"] = {
+                "sensors": list(measurement.ch_names), "reference": measurement.reference,
+                "mapping": measurement.mapping, "segment_s": measurement.segment_s,
+            }  # fmt: skip
         if forward is None:
             from ..forward import make_forward
 
-            forward = make_forward(model.connectome)
+            forward = make_forward(model.connectome, sensors=measurement, verbose="error")
         self.forward = forward
         check_forward(forward, model)
+        if measurement is not None:
+            missing = sorted(set(measurement.ch_names) - set(forward.ch_names))
+            if missing:
+                raise ValueError(
+                    f"the forward model lacks {len(missing)} of the recording's channels (e.g. "
+                    f"{missing[:3]}); build it with make_forward(con, sensors=measurement)"
+                )
         scale = getattr(forward, "scale", None)
         # a calibrated dipole scale changes absolute features (absent for the default scale,
         # so records from before calibration stay valid)
@@ -196,12 +247,18 @@ class StudyRunner:
         if self._groups is None:
             from ..analysis import groups_by_position
 
-            self._groups = groups_by_position(self.forward.info)
+            m = self.measurement
+            self._groups = (
+                groups_by_position(self.forward.info)
+                if m is None
+                else {g: list(c) for g, c in m.groups.items()}
+            )
         return self._groups
 
     def sensor_raw(self, result: Any) -> Any:
-        """The sensor EEG of a run, after the transient."""
-        return self.forward.to_raw(result).crop(tmin=self.transient_s)
+        """The sensor EEG of a run after the transient, measured as the recording is."""
+        raw = self.forward.to_raw(result).crop(tmin=self.transient_s)
+        return raw if self.measurement is None else self.measurement.apply(raw)
 
     def features(self, raw: Any, spec: FeatureSpec) -> dict[str, float]:
         """Summary features of sensor EEG, grouped like the forward model's sensors."""
