@@ -377,3 +377,22 @@ def test_a_file_that_is_not_a_bem_solution_is_a_clear_error(tmp_path):
     bogus.write_text("not a BEM")
     with pytest.raises(ValueError, match="is not a readable BEM solution"):
         make_forward(_centroid_con([[0, 0, 40]]), head=bogus)
+
+
+def test_forward_for_a_recordings_sensors_has_its_channels_and_agrees_with_tvb_own(fwd, con, cache):
+    """A recording with tvb-data's 10-05 electrode names (no positions): the forward built
+    for its sensors has its channels, in its order, and lead fields close to those of
+    tvb-data's own electrodes of the same names (each electrode lands within ~1 cm)."""
+    from wholebrain.measurement import measurement_of
+
+    names = ["O2", "Fz", "Cz", "Pz", "Oz", "F3", "F4", "C3", "C4", "P7", "P8", "Fp1", "T7"]
+    raw = mne.io.RawArray(np.zeros((len(names), 500)), mne.create_info(names, 100.0, "eeg"),
+                          verbose=False)  # fmt: skip
+    m = measurement_of(raw)
+    own = make_forward(con, sensors=m, cache=cache, verbose="error")
+    assert own.ch_names == tuple(names) and own.gain.shape == (len(names), 76)
+    ref = fwd.source_gain[[fwd.ch_names.index(n) for n in names]]
+    a, b = own.source_gain - own.source_gain.mean(0), ref - ref.mean(0)
+    assert np.corrcoef(a.ravel(), b.ravel())[0, 1] > 0.9
+    sphere = make_forward(_centroid_con([[0, 0, 45], [0, 0, -45]]), head="sphere", sensors=m)
+    assert sphere.ch_names == tuple(names)
