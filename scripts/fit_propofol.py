@@ -64,6 +64,7 @@ from pathlib import Path
 import wholebrain as wb
 from wholebrain.analysis import groups_by_position
 from wholebrain.forward import calibrated_scale
+from wholebrain.measurement import measurement_of
 from wholebrain.objective import ANTERIORIZATION, FeatureSpec, power_offset_db, summary_features
 from wholebrain.recorded import load_purdon, purdon_groups
 from wholebrain.studies.fit import PROPOFOL_DOSE, PROPOFOL_LEVEL, FitParameter, fit
@@ -121,12 +122,13 @@ def main() -> None:
     con = wb.load_connectome("tvb76").subset(args.regions)
     model = wb.BrainModel(con, condition="wake", global_coupling=args.gain,
                           overrides={"scale": args.scale})  # fmt: skip
-    forward = wb.make_forward(con)
+    raws = {segment: load_purdon(segment) for segment in args.segments}
+    # the recording's measurement: its 64 grid sensors, Laplacian and grid-row groups
+    forward = wb.make_forward(con, sensors=measurement_of(next(iter(raws.values()))))
     if args.offset_db is not None:
         forward = forward.with_scale(calibrated_scale(args.offset_db))
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
-    raws = {segment: load_purdon(segment) for segment in args.segments}
     if args.scan:
         points = [parse_point(p) for p in args.scan]
         groups = {s: purdon_groups(r) for s, r in raws.items()}

@@ -14,9 +14,13 @@ from wholebrain.studies.fit import FitParameter, check_parameters, fit, model_ch
 
 needs_cxx = pytest.mark.skipif(shutil.which("g++") is None, reason="needs a C++ compiler")
 LABELS = ["rA1", "rA2", "rV1", "lV1"]  # the small brain of test_compiled: same build
-DURATION, TRANSIENT, SEED, TRUTH = 5.0, 0.5, 3, 0.6
-# slow, delta and beta power move steadily with the propofol level of this small brain; theta
-# and alpha of four scale-0.2 columns mostly add run-to-run variability
+DURATION, TRANSIENT, SEED, TRUTH = 5.0, 0.5, 3, 0.3
+#: how close the fit must come to the hidden level: a tenth of the fitted range
+TOLERANCE = 0.1
+# slow, delta and beta power of the sensor EEG (axial-current dipoles) move steadily with the
+# propofol level of this small brain below about 0.5 (relative delta rises by ~10 dB from 0 to
+# 0.4) and flatten above it; theta and alpha of four scale-0.2 columns mostly add
+# run-to-run variability
 SPEC = FeatureSpec(bands=("slow", "delta", "beta"), alpha_peak=False, anteriorization=False)
 LEVEL = [FitParameter("propofol_level", 0.0, 1.0)]
 
@@ -50,9 +54,9 @@ def recovered(small_brain_build, forward, target, tmp_path_factory):
 
 
 @needs_cxx
-def test_a_hidden_propofol_level_is_recovered_within_20_percent(recovered):
+def test_a_hidden_propofol_level_is_recovered_within_a_tenth_of_its_range(recovered):
     result, history = recovered
-    assert abs(result.best["propofol_level"] - TRUTH) <= 0.2 * TRUTH, result.to_table()
+    assert abs(result.best["propofol_level"] - TRUTH) <= TOLERANCE, result.to_table()
     lines = history.read_text().splitlines()
     assert len(lines) == 1 + 10  # the header and one line per evaluation
     assert all(r["status"] == "ok" and np.isfinite(r["value"]) for r in result.history)

@@ -33,11 +33,11 @@ def _model(settings: dict[str, Any]):
     )
 
 
-def _forward(settings: dict[str, Any], model: Any) -> Any:
-    """The forward model of ``--head`` for the brain's regions."""
+def _forward(settings: dict[str, Any], model: Any, sensors: Any = None) -> Any:
+    """The forward model of ``--head`` for the brain's regions (and a recording's sensors)."""
     import wholebrain as wb
 
-    return wb.make_forward(model.connectome, head=settings["head"])
+    return wb.make_forward(model.connectome, head=settings["head"], sensors=sensors)
 
 
 def _say(text: str) -> None:
@@ -147,6 +147,7 @@ DEFAULT_FIT_PARAMETER = "propofol_level=0:1"
 
 
 def cmd_fit(settings: dict[str, Any]) -> int:
+    from wholebrain.measurement import measurement_of
     from wholebrain.report import write_report
     from wholebrain.studies.fit import FitParameter, check_parameters, fit
 
@@ -155,6 +156,9 @@ def cmd_fit(settings: dict[str, Any]) -> int:
     params = [FitParameter.parse(p) for p in settings["param"] or [DEFAULT_FIT_PARAMETER]]
     check_parameters(model, params)
     raw, groups = _target(settings["eeg"])
+    # the recording's own measurement: the forward gets its sensors, both sides its
+    # reference, groups and segment
+    measured = measurement_of(raw, groups=groups)
     out = _out(settings)
     history = settings["history"] or out / "fit_history.jsonl"
     _say(
@@ -167,7 +171,8 @@ def cmd_fit(settings: dict[str, Any]) -> int:
         transient=settings["transient"], n_evaluations=settings["evaluations"],
         seed=settings["seed"], history=history, scheduler=settings["scheduler"],
         workers=settings["workers"], threads=settings["threads"],
-        build_dir=settings["build_dir"], forward=_forward(settings, model),
+        build_dir=settings["build_dir"], forward=_forward(settings, model, measured),
+        measurement=measured,
     )  # fmt: skip
     table = result.to_table()
     print(table, flush=True)

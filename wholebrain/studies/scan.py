@@ -21,8 +21,16 @@ from typing import Any
 
 from ..brain import BrainModel
 from ..objective import FeatureSpec, distance
+from ..validation import check
 from .parameters import check_point, model_changes, parse_point
-from .runner import StudyRunner, features_digest, require_connectome, run_failure, target_features
+from .runner import (
+    StudyRunner,
+    features_digest,
+    require_connectome,
+    run_failure,
+    target_features,
+    target_measurement,
+)
 
 __all__ = ["ScanResult", "parse_point", "scan"]
 
@@ -94,6 +102,7 @@ def scan(
     forward: Any = None,
     build_dir: str | os.PathLike | None = None,
     progress: bool = True,
+    measurement: Any = None,
 ) -> ScanResult:
     """Simulate each of ``points`` once and compare its EEG with every target.
 
@@ -113,6 +122,10 @@ def scan(
         More comparisons by name; each point's EEG is scored under each of them too.
     duration, transient, seed, history, scheduler, workers, threads, forward, build_dir, progress
         As for :func:`wholebrain.studies.fit.fit` (``history`` holds the scan's points).
+    measurement : Measurement | bool, optional
+        As for :func:`~wholebrain.studies.fit.fit`; by default the first target's, when every
+        target is a recording with the same channels (all segments of one recording), and
+        none otherwise. Its segment is the shortest target's or the model's analysed time.
     """
     require_connectome(model, "scanning EEG")
     points = [{str(k): float(v) for k, v in p.items()} for p in points]
@@ -127,10 +140,12 @@ def scan(
         raise ValueError("a target given as features serves one spec only; pass recordings "
                          "(mne Raw) when scoring with extra_features")  # fmt: skip
     groups_in = dict(target_groups or {})
+    measured = _shared_measurement(targets, groups_in, measurement, duration, transient)
     target_feats = {
-        s: {t: target_features(raw, groups_in.get(t), spec)[0] for t, raw in targets.items()}
+        s: {t: target_features(raw, groups_in.get(t), spec, measured)[0]
+            for t, raw in targets.items()}
         for s, spec in specs.items()
-    }
+    }  # fmt: skip
     runner = StudyRunner(
         model, "scanning EEG", fmt=_FORMAT, key="point", record=history,
         identity={"parameters": [], "features": specs["default"].to_dict(),
@@ -139,6 +154,7 @@ def scan(
         duration=duration, transient=transient,
         window_s=max(s.window_s for s in specs.values()), seed=seed, scheduler=scheduler,
         workers=workers, threads=threads, forward=forward, build_dir=build_dir,
+        measurement=measured,
     )  # fmt: skip
     log = runner.journal
     raws: dict[int, Any] = {}
@@ -175,3 +191,22 @@ def scan(
         raws=raws,
         timings=runner.timings(),
     )
+
+
+def _shared_measurement(targets, groups_in, measurement, duration, transient):
+    """One measurement for every target (see :func:`scan`), or None."""
+    import mne
+
+    raws = list(targets.values())
+    same = all(isinstance(r, mne.io.BaseRaw) for r in raws) and len(
+        {tuple(r.ch_names) for r in raws}
+    ) == 1  # fmt: skip
+    if measurement is False or (measurement is None and not same):
+        return None
+    if measurement is True and not same:
+        raise ValueError("measurement=True needs recordings that share their channels")
+    first = next(iter(targets))
+    analysed = check("duration", duration) - check("transient", transient)
+    shortest = min(r.n_times / r.info["sfreq"] for r in raws)
+    m = target_measurement(targets[first], groups_in.get(first), measurement, analysed)
+    return m.with_segment(min(m.segment_s, shortest))
