@@ -152,12 +152,12 @@ def acceptance(results: dict) -> dict[str, tuple[bool, str]]:
     for cond, r in results.items():
         diff = r["model"][bd] - r["recorded"][bd]
         out[f"{cond} beta/delta within 6 dB"] = (
-            abs(diff) <= 6.0,
+            bool(abs(diff) <= 6.0),
             f"model {r['model'][bd]:+.1f} vs recorded {r['recorded'][bd]:+.1f} dB ({diff:+.1f})",
         )
     for k in ("alpha[frontal]", "slow[frontal]", key):
         dm, dr = p["model"][k] - w["model"][k], p["recorded"][k] - w["recorded"][k]
-        out[f"direction of {k}"] = (np.sign(dm) == np.sign(dr),
+        out[f"direction of {k}"] = (bool(np.sign(dm) == np.sign(dr)),
                                     f"model {dm:+.2f}, recorded {dr:+.2f}")  # fmt: skip
     return out
 

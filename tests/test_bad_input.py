@@ -823,11 +823,6 @@ CLI_CASES: list[tuple[str, Callable[[Path], Any], str]] = [
         "--eeg",
     ),
     (
-        "cli-fit-no-param",
-        lambda g: _cli(g, "fit", "--eeg", "purdon:awake", "--out", "out"),
-        "--param",
-    ),
-    (
         "cli-fit-bad-param",
         lambda g: _cli(g, "fit", "--param", "g_h=1:0", "--eeg", "purdon:awake", "--out", "out"),
         "g_h",

@@ -74,7 +74,7 @@ def test_fit_features_use_the_same_channels_groups_reference_and_segment_on_both
     (StudyRunner.sensor_raw) applies the same: equal data give equal features even when the
     model's run is longer and its EEG has another reference and extra channels."""
     rec = _named_raw(NAMES, seconds=30.0, montage=True)
-    m = target_measurement(rec, None, None, analysed_s=10.0)
+    m = target_measurement(rec, None, None, 11.0, 1.0)
     assert m.segment_s == pytest.approx(10.0) and m.reference == "average"
     spec = FeatureSpec(alpha_peak=False)
     target, groups = target_features(rec, None, spec, m)
@@ -88,8 +88,8 @@ def test_fit_features_use_the_same_channels_groups_reference_and_segment_on_both
     for k in target:
         assert got[k] == pytest.approx(target[k], abs=1e-9), k
     # False: no measurement (the model keeps its sensors); features as a dict: none either
-    assert target_measurement(rec, None, False, 10.0) is None
-    assert target_measurement({"alpha_power[all]": 1.0}, None, None, 10.0) is None
+    assert target_measurement(rec, None, False, 11.0, 1.0) is None
+    assert target_measurement({"alpha_power[all]": 1.0}, None, None, 11.0, 1.0) is None
 
 
 def test_positions_come_from_the_montage_or_from_10_05_names():
@@ -112,7 +112,7 @@ def test_positions_come_from_the_montage_or_from_10_05_names():
         (lambda: measurement_of(_named_raw(NAMES)).apply(_named_raw(NAMES[:5])), "not in the data"),
         (lambda: measurement_of(_named_raw(NAMES)).apply(_named_raw(NAMES, 2.0)), "shorter"),
         (lambda: measurement_of(_named_raw(NAMES)).with_segment(0), "positive"),
-        (lambda: target_measurement({"a": 1.0}, None, True, 5.0), "recording itself"),
+        (lambda: target_measurement({"a": 1.0}, None, True, 5.0, 1.0), "recording itself"),
     ],
 )
 def test_bad_measurement_input_is_one_line(make, match):

@@ -39,7 +39,6 @@ import numpy as np
 
 from ..brain import BrainModel
 from ..objective import FeatureSpec, distance
-from ..validation import check
 from .parameters import PROPOFOL_DOSE, PROPOFOL_LEVEL, check_names, model_changes
 from .runner import (
     StudyRunner,
@@ -247,10 +246,9 @@ def fit(
     progress : bool
         One line per finished evaluation on stderr.
     measurement : Measurement | bool, optional
-        How both sides are measured (:mod:`wholebrain.measurement`). Default, for a
-        recording: its own (the model's forward gets the recording's sensors, and both get its
-        reference, ``target_groups`` and the shorter of the two segments). False: the model
-        keeps the forward's sensors and the average reference.
+        How both sides are measured (:mod:`wholebrain.measurement`); default the recording's
+        own (its sensors, reference, ``target_groups``, the shorter segment). False: the
+        forward's sensors and the average reference.
     """
     require_connectome(model, "fitting EEG")
     parameters = tuple(parameters)
@@ -258,8 +256,7 @@ def fit(
     spec = features or FeatureSpec()
     if int(n_evaluations) != n_evaluations or n_evaluations < 1:
         raise ValueError(f"n_evaluations must be a positive integer, got {n_evaluations!r}")
-    analysed_s = check("duration", duration) - check("transient", transient)
-    measured = target_measurement(target, target_groups, measurement, analysed_s)
+    measured = target_measurement(target, target_groups, measurement, duration, transient)
     target_feats, groups = target_features(target, target_groups, spec, measured)
     runner = StudyRunner(
         model, "fitting EEG", fmt=_FORMAT, key="trial", record=history,

@@ -76,14 +76,15 @@ def target_measurement(
     target: Any,
     groups: Mapping[str, Sequence[str]] | None,
     measurement: Any,
-    analysed_s: float,
+    duration: float,
+    transient: float,
 ) -> Any:
     """The measurement a study applies to the recording and the model, or None.
 
     ``measurement``: a Measurement, True/None (the recording's own, when ``target`` is a
     Raw) or False (none: the model keeps its own sensors and average reference). Its segment
-    is the recording's length or ``analysed_s`` (the model's seconds after the transient),
-    whichever is shorter.
+    is the recording's length or the model's seconds after the transient, whichever is
+    shorter.
     """
     import mne
 
@@ -97,6 +98,7 @@ def target_measurement(
         return None
     if not isinstance(measurement, Measurement):
         measurement = measurement_of(target, groups=groups)
+    analysed_s = check("duration", duration) - check("transient", transient)
     return measurement.with_segment(min(measurement.segment_s, analysed_s))
 
 

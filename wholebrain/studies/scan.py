@@ -21,7 +21,6 @@ from typing import Any
 
 from ..brain import BrainModel
 from ..objective import FeatureSpec, distance
-from ..validation import check
 from .parameters import check_point, model_changes, parse_point
 from .runner import (
     StudyRunner,
@@ -206,7 +205,6 @@ def _shared_measurement(targets, groups_in, measurement, duration, transient):
     if measurement is True and not same:
         raise ValueError("measurement=True needs recordings that share their channels")
     first = next(iter(targets))
-    analysed = check("duration", duration) - check("transient", transient)
     shortest = min(r.n_times / r.info["sfreq"] for r in raws)
-    m = target_measurement(targets[first], groups_in.get(first), measurement, analysed)
+    m = target_measurement(targets[first], groups_in.get(first), measurement, duration, transient)
     return m.with_segment(min(m.segment_s, shortest))
