@@ -18,15 +18,16 @@ column can drive it (``to_raw(..., source=...)``):
 
 :class:`DipoleScale` turns either into nA*m: current density x dendritic membrane area x
 soma-dendrite separation gives one cell's moment (0.175 pA*m per uA/cm^2 with the
-defaults; the propofol column's mean cell dipole reaches about 0.8 pA*m at its 1st and
-99th percentiles, inside the 0.29-0.90 pA*m that Murakami & Okada 2006, J Physiol 575:925,
-give for a single pyramidal cell at peak activity). The number of cells a region stands for
-comes from its **cortical area** x ``cells_per_mm2`` where the forward knows region areas
-(the default, ``combine="area"``), else ``cells_per_region`` for every region. The default
-``cells_per_mm2 = 600`` makes those 0.8 pA*m excursions a dipole density of 0.5 nA*m/mm^2,
-the middle of the maximal densities that Murakami & Okada 2015 (NeuroImage 111:49) found
-across cortical structures and species (0.16-0.77 nA*m/mm^2). ``scripts/compare_eeg_signals.py``
-measures those percentiles.
+defaults). The propofol column's mean cell dipole lies between -0.76 and +0.46 pA*m
+(1st and 99th percentiles of a 12-s run; -1.10 and +0.61 in the wake column), the range
+of a single pyramidal cell at peak activity (0.29-0.90 pA*m, Murakami & Okada 2006,
+J Physiol 575:925). The number of cells a region stands for comes from its **cortical
+area** x ``cells_per_mm2`` where the forward knows region areas (the default,
+``combine="area"``), else ``cells_per_region`` for every region. The default
+``cells_per_mm2 = 600`` turns those excursions into dipole densities of -0.46 and
++0.28 nA*m/mm^2 (propofol; -0.66 and +0.37 wake), inside the maximal densities that
+Murakami & Okada 2015 (NeuroImage 111:49) found across cortical structures and species
+(0.16-0.77 nA*m/mm^2). ``scripts/compare_eeg_signals.py`` measures those percentiles.
 """
 
 from __future__ import annotations
