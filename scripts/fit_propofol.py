@@ -62,7 +62,6 @@ import time
 from pathlib import Path
 
 import wholebrain as wb
-from wholebrain.analysis import groups_by_position
 from wholebrain.forward import calibrated_scale
 from wholebrain.measurement import measurement_of
 from wholebrain.objective import ANTERIORIZATION, FeatureSpec, power_offset_db, summary_features
@@ -82,8 +81,9 @@ ABSOLUTE = FeatureSpec(relative=False)
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--segments", nargs="+", default=["awake", "high"])
-    ap.add_argument("--regions", nargs="+", default=REGIONS)
+    ap.add_argument("--regions", nargs="+", default=REGIONS, help="labels, or all")
     ap.add_argument("--scale", type=float, default=1.0, help="column size (1 = the paper's)")
+    ap.add_argument("--integration", default="dynasim", help="dynasim | fast")
     ap.add_argument("--gain", type=float, default=2.0)
     ap.add_argument("--duration", type=float, default=6.0)
     ap.add_argument("--transient", type=float, default=1.0)
@@ -119,9 +119,10 @@ def main() -> None:
     # the directions are judged on the default features whatever the objective
     report = {"directions": FeatureSpec(groups=args.groups), "absolute": ABSOLUTE}
 
-    con = wb.load_connectome("tvb76").subset(args.regions)
-    model = wb.BrainModel(con, condition="wake", global_coupling=args.gain,
-                          overrides={"scale": args.scale})  # fmt: skip
+    con = wb.load_connectome("tvb76")
+    con = con if args.regions == ["all"] else con.subset(args.regions)
+    overrides = {"scale": args.scale, "integration": args.integration}
+    model = wb.BrainModel(con, condition="wake", global_coupling=args.gain, overrides=overrides)
     raws = {segment: load_purdon(segment) for segment in args.segments}
     # the recording's measurement: its 64 grid sensors, Laplacian and grid-row groups
     forward = wb.make_forward(con, sensors=measurement_of(next(iter(raws.values()))))
@@ -176,7 +177,7 @@ def main() -> None:
 
     summary = {}
     for s, r in results.items():
-        sensor = groups_by_position(r.best_raw.info)
+        sensor = purdon_groups(r.best_raw)  # the recording's channels and groups
         summary[s] = {"params": r.best, "distance": r.best_value, "target": r.target,
                       "model": r.best_features, "timings": r.timings,
                       "report": {"target": _targets(raws[s], report),
