@@ -27,6 +27,12 @@ Step 3 orders the dose (awake 0.0020, propofol 0.0044 in session 6) and reproduc
 of frontal alpha and slow power (absolute dB) and of frontal-minus-posterior alpha; the
 shares of total power do not follow (the model's beta rises with them).
 
+The sensor EEG is now the axial-current dipole of each region, and both sides are measured
+the recording's way: a forward model for its 64 grid sensors, its Laplacian, its grid-row
+groups (``wholebrain.measurement``). The session-6 numbers above and the reasoning below
+came from the AMPA proxy on the model's own 65 sensors. ``--regions all --integration fast``
+scans the full 76-region brain.
+
 Why these choices: relative band power is dominated by the recording's aperiodic (1/f)
 background, which the model lacks, and along ``propofol_level`` the model is not monotone
 (wake and the full propofol condition have similar flat spectra, the slow-wave state lies
