@@ -136,3 +136,13 @@ def test_10_05_positions_of_tvb_electrodes_land_near_tvb_data_own():
     assert np.median(dist) < 10.0 and dist.max() < 30.0
     with pytest.raises(ValueError, match="at least 4"):
         map_to_default_head(np.zeros((2, 3)))
+
+
+def test_a_recording_read_lazily_from_a_file_is_measured_like_the_loaded_one(tmp_path):
+    raw = _named_raw(NAMES)
+    raw.save(tmp_path / "rec_raw.fif", verbose=False)
+    lazy = mne.io.read_raw_fif(tmp_path / "rec_raw.fif", preload=False, verbose=False)
+    m = measurement_of(lazy)
+    np.testing.assert_allclose(
+        m.apply(lazy, recording=True).get_data(), m.apply(raw, recording=True).get_data()
+    )

@@ -98,6 +98,7 @@ class Measurement:
                 f"{self.segment_s:g} s; use measurement.with_segment({length:g})"
             )
         out = raw.copy().pick(list(self.ch_names)).crop(0.0, self.segment_s, include_tmax=False)
+        out.load_data()  # a file read lazily: its samples are set below
         if recording and self.recording_referenced:
             return out
         data = out.get_data()
