@@ -332,6 +332,8 @@ def test_default_head_rejects_non_tvb_atlas_and_bad_combine(con):
         make_forward(_centroid_con([[0, 0, 40], [0, 0, -40]]))
     with pytest.raises(ValueError, match="combine"):
         make_forward(con, combine="max")
+    with pytest.raises(TypeError, match="sensors must be a Measurement"):
+        make_forward(con, sensors=mne.create_info(["Cz"], 100.0, "eeg"))
     with pytest.raises(ValueError, match="default head's vertices"):
         make_forward(_centroid_con([[0, 0, 40], [0, 0, -40]]), head="sphere", combine="sum")
     with pytest.raises(ValueError, match="bem-sol.fif"):

@@ -273,6 +273,11 @@ def make_forward(
             "connectome must be a wholebrain Connectome (wb.load_connectome('tvb76')) or have "
             f"labels, centres_mm and frame; got {type(connectome).__name__}"
         )
+    if sensors is not None and not all(hasattr(sensors, a) for a in ("ch_names", "positions_m")):
+        raise TypeError(
+            "sensors must be a Measurement (wholebrain.measurement.measurement_of(raw)), got "
+            f"{type(sensors).__name__}"
+        )
     if combine not in (None, "area", "sum", "mean"):
         raise ValueError(f"combine must be 'area', 'sum' or 'mean', got {combine!r}")
     labels = tuple(str(lab) for lab in connectome.labels)
