@@ -115,11 +115,9 @@ def _fit_sphere(pos: np.ndarray) -> np.ndarray:
 
 def standard_1005() -> dict[str, np.ndarray]:
     """MNE's 10-05 electrode positions (m, head frame), by lower-case name."""
-    name = (
-        "colin27_1005"
-        if "colin27_1005" in mne.channels.get_builtin_montages()
-        else ("standard_1005")
-    )  # MNE 1.13 renamed the template
+    # MNE 1.13 renamed the template
+    builtin = mne.channels.get_builtin_montages()
+    name = "colin27_1005" if "colin27_1005" in builtin else "standard_1005"
     pos = mne.channels.make_standard_montage(name).get_positions()["ch_pos"]
     return {k.lower(): np.asarray(v, float) for k, v in pos.items()}
 

@@ -26,7 +26,7 @@ Where positions come from (``Measurement.mapping``)
 
 from __future__ import annotations
 
-import re
+import functools
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any
@@ -37,7 +37,6 @@ import numpy as np
 __all__ = ["REFERENCES", "Measurement", "measurement_of"]
 
 REFERENCES = ("average", "laplacian")
-_GRID = re.compile(r"^R(\d+)C(\d+)$")
 #: neighbours of a channel for the Laplacian of positioned (non-grid) montages
 N_NEIGHBOURS = 4
 
@@ -101,18 +100,22 @@ class Measurement:
         out.load_data()  # a file read lazily: its samples are set below
         if recording and self.recording_referenced:
             return out
-        data = out.get_data()
-        if self.reference == "average":
-            data = data - data.mean(axis=0, keepdims=True)
-        else:
-            index = {c: i for i, c in enumerate(self.ch_names)}
-            lap = np.eye(len(self.ch_names))
-            for c, nbrs in self.neighbours.items():
-                for n in nbrs:  # a channel without neighbours keeps its own signal
-                    lap[index[c], index[n]] -= 1.0 / len(nbrs)
-            data = lap @ data
-        out._data = data  # noqa: SLF001 - in place on our own copy, MNE has no public setter
+        # in place on our own copy: MNE has no public setter for the samples
+        out._data = self._reference_operator @ out.get_data()  # noqa: SLF001
         return out
+
+    @functools.cached_property
+    def _reference_operator(self) -> np.ndarray:
+        """The reference as a matrix over ``ch_names`` (built once per measurement)."""
+        n = len(self.ch_names)
+        if self.reference == "average":
+            return np.eye(n) - 1.0 / n
+        index = {c: i for i, c in enumerate(self.ch_names)}
+        lap = np.eye(n)
+        for c, nbrs in self.neighbours.items():
+            for nb in nbrs:  # a channel without neighbours keeps its own signal
+                lap[index[c], index[nb]] -= 1.0 / len(nbrs)
+        return lap
 
 
 def measurement_of(
@@ -143,7 +146,9 @@ def measurement_of(
     names = tuple(raw.ch_names[i] for i in picks)
     if len(names) < 3:
         raise ValueError(f"the recording has {len(names)} good EEG channels; need at least 3")
-    grid = all(_GRID.match(n) for n in names)
+    from .recorded import grid_cell
+
+    grid = all(grid_cell(n) is not None for n in names)
     pos, mapping = _positions(raw.info, picks, names, grid)
     if reference is None:
         reference = "laplacian" if grid else "average"
@@ -176,13 +181,12 @@ def measurement_of(
 
 
 def _positions(info: Any, picks: np.ndarray, names: tuple[str, ...], grid: bool):
-    pos = np.array([info["chs"][i]["loc"][:3] for i in picks], float)
-    has = np.isfinite(pos).all() and not np.allclose(pos, 0) and (np.abs(pos).sum(1) > 0).all()
     if grid:
         from .recorded import grid_position
 
         return np.array([grid_position(n) for n in names]), "purdon-grid"
-    if has:
+    pos = np.array([info["chs"][i]["loc"][:3] for i in picks], float)
+    if np.isfinite(pos).all() and (np.abs(pos).sum(1) > 0).all():
         return pos, "montage"
     from .leadfield import standard_1005
 
@@ -203,7 +207,9 @@ def _montage(names: Sequence[str], pos: np.ndarray) -> mne.channels.DigMontage:
 def _neighbours(names: tuple[str, ...], pos: np.ndarray, grid: bool) -> dict[str, tuple[str, ...]]:
     """Hjorth neighbours: the 4-connected grid cells, or the nearest channels by position."""
     if grid:
-        cells = {tuple(int(x) for x in _GRID.match(n).groups()): n for n in names}
+        from .recorded import grid_cell
+
+        cells = {grid_cell(n): n for n in names}
         out = {}
         for (r, c), n in cells.items():
             around = ((r - 1, c), (r + 1, c), (r, c - 1), (r, c + 1))

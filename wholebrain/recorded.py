@@ -87,13 +87,19 @@ def purdon_dir(path: str | Path | None = None) -> Path:
 GRID_SHAPE = (9, 11)
 
 
+def grid_cell(name: str) -> tuple[int, int] | None:
+    """(row, column) of a grid channel name ``"R{row}C{col}"``, or None for another name."""
+    m = _NAME.match(name)
+    return None if m is None else (int(m.group(1)), int(m.group(2)))
+
+
 def grid_position(name: str) -> np.ndarray:
     """Schematic 3-D position (m, head frame: x right, y anterior, z up) of a grid channel
     ``"R{row}C{col}"``: the top-down grid laid on a sphere centred at the vertex."""
-    m = _NAME.match(name)
-    if m is None:
+    cell = grid_cell(name)
+    if cell is None:
         raise ValueError(f"channel {name!r} is not a grid name 'R<row>C<col>'")
-    row, col = int(m.group(1)), int(m.group(2))
+    row, col = cell
     n_rows, n_cols = GRID_SHAPE
     x = (col - (n_cols - 1) / 2) * _COL_STEP
     y = ((n_rows - 1) / 2 - row) * _ROW_STEP
@@ -179,13 +185,13 @@ def purdon_groups(inst: mne.io.BaseRaw | Sequence[str]) -> dict[str, list[str]]:
     names = inst.ch_names if isinstance(inst, mne.io.BaseRaw) else list(inst)
     groups: dict[str, list[str]] = {g: [] for g in GRID_GROUPS}
     for name in names:
-        m = _NAME.match(name)
-        if m is None:
+        cell = grid_cell(name)
+        if cell is None:
             raise ValueError(
                 f"channel {name!r} is not a grid name 'R<row>C<col>'; purdon_groups only "
                 "works on data from load_purdon (use groups_by_position for other EEG)"
             )
         for g, rows in GRID_GROUPS.items():
-            if int(m.group(1)) in rows:
+            if cell[0] in rows:
                 groups[g].append(name)
     return groups

@@ -90,13 +90,13 @@ def target_measurement(
 
     from ..measurement import Measurement, measurement_of
 
-    if measurement is False or (measurement in (None, True) and not isinstance(
-        target, mne.io.BaseRaw
-    )):  # fmt: skip
-        if measurement is True:
-            raise ValueError("measurement=True needs the recording itself as the target")
+    if measurement is False:
         return None
     if not isinstance(measurement, Measurement):
+        if not isinstance(target, mne.io.BaseRaw):
+            if measurement is True:
+                raise ValueError("measurement=True needs the recording itself as the target")
+            return None
         measurement = measurement_of(target, groups=groups)
     analysed_s = check("duration", duration) - check("transient", transient)
     return measurement.with_segment(min(measurement.segment_s, analysed_s))

@@ -196,15 +196,14 @@ def _shared_measurement(targets, groups_in, measurement, duration, transient):
     """One measurement for every target (see :func:`scan`), or None."""
     import mne
 
-    raws = list(targets.values())
-    same = all(isinstance(r, mne.io.BaseRaw) for r in raws) and len(
-        {tuple(r.ch_names) for r in raws}
-    ) == 1  # fmt: skip
+    raws = [r for r in targets.values() if isinstance(r, mne.io.BaseRaw)]
+    same = len(raws) == len(targets) and len({tuple(r.ch_names) for r in raws}) == 1
     if measurement is False or (measurement is None and not same):
         return None
     if measurement is True and not same:
         raise ValueError("measurement=True needs recordings that share their channels")
     first = next(iter(targets))
-    shortest = min(r.n_times / r.info["sfreq"] for r in raws)
     m = target_measurement(targets[first], groups_in.get(first), measurement, duration, transient)
-    return m.with_segment(min(m.segment_s, shortest))
+    if m is None or not raws:
+        return m
+    return m.with_segment(min(m.segment_s, *(r.n_times / r.info["sfreq"] for r in raws)))
