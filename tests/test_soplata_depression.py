@@ -50,7 +50,12 @@ def dynasim_depression_steps(v: np.ndarray, downsample: int, res0: float = 0.8) 
 
 
 def brian2_depression(
-    v: np.ndarray, per_spike: bool, res0: float = 0.8, emulated: bool = False, dt_ms: float = DT_MS
+    v: np.ndarray,
+    per_spike: bool,
+    res0: float = 0.8,
+    emulated: bool = False,
+    dt_ms: float = DT_MS,
+    crossing: str = "interpolated",
 ) -> np.ndarray:
     """res after every step from our Brian2 mechanism, driven by the trace ``v`` (sampled at
     ``dt_ms``); ``emulated``: the fast scheme's one-factor reset instead of the window."""
@@ -73,7 +78,7 @@ def brian2_depression(
     if per_spike:
         reset = depression.per_spike_reset(["res_x"])
     elif emulated:
-        reset = depression.emulated_reset("v", ["res_x"])
+        reset = depression.emulated_reset("v", ["res_x"], crossing=crossing)
     else:
         reset = ""
     g = b2.NeuronGroup(
@@ -224,3 +229,33 @@ def test_compiled_tie_agrees_with_ieee_doubles(tmp_path):
         expected = depression.dynasim_ties(steps[part])
         np.testing.assert_array_equal(got[part], expected)
         assert 0 < expected.mean() < 1
+
+
+def test_drawn_crossing_gives_dynasims_count_distribution_at_a_coarse_step():
+    # the fast scheme's rule: the coarse step that crossed fixes the phase to within that
+    # step, a uniform draw places the crossing inside it. Each spike's N is one that a
+    # crossing inside its step can give, and over spikes at random times N has the
+    # distribution of DynaSim's loop for uniform phases.
+    from scipy.stats import chi2_contingency
+
+    dt_ms, rng = 0.025, np.random.default_rng(7)
+    crossings = 5.0 + 3.0 * np.arange(300) + rng.uniform(0, 0.1, 300)
+    n = int(round((crossings[-1] + 5.0) / dt_ms))
+    b2.seed(11)
+    ours, n_spikes = brian2_depression(
+        ramp_trace(n, list(crossings), dt_ms), per_spike=False, emulated=True, dt_ms=dt_ms,
+        crossing="drawn",
+    )  # fmt: skip
+    assert n_spikes == len(crossings)
+    counts = []
+    for c in crossings:
+        k = int(c / dt_ms)  # the coarse step that crosses ends at (k + 1)*dt
+        recovered = ours[k - 1] + dt_ms * (1 - ours[k - 1]) / 400.0
+        counts.append(int(round(np.log(ours[k] / recovered) / np.log(0.9))))
+        possible = depression.emulated_counts(k * dt_ms + dt_ms * np.linspace(0.001, 0.999, 50))
+        assert counts[-1] in set(possible.tolist()), (c, counts[-1])
+    uniform = depression.emulated_counts(rng.uniform(0, 1000, 20_000))
+    edges = [1, 2, 4, 6, 8, 10, 11, 12]
+    table = np.array([np.histogram(counts, edges)[0], np.histogram(uniform, edges)[0]])
+    assert chi2_contingency(table).pvalue > 0.01, table
+    assert abs(np.mean(counts) - uniform.mean()) < 0.4

@@ -41,11 +41,9 @@ def runs(tmp_path_factory):
         ("fidelity", "propofol", FIDELITY_SEED, 6.0, "dynasim"),
         ("propofol", "propofol", REGIMES_SEED, 10.0, "dynasim"),
         ("wake", "wake", 1, 10.0, "dynasim"),
+        ("fidelity_fast", "propofol", FIDELITY_SEED, 6.0, "fast"),
     ):
         model = wb.BrainModel.single_column("soplata2023", cond, integration=integration)
-        # (the fast scheme's count is tested on ramps in test_soplata_depression.py; its
-        # histogram from a 6-s run differs from the reference's at p = 0.005, see
-        # columns/soplata2023/integration.py)
         out[key] = wb.simulate(
             model,
             duration,
@@ -113,16 +111,19 @@ def test_wake_shows_neither_regime(runs):
     assert rates["PY"][0] > runs["propofol"].rates(1.0, 10.0)["PY"][0]
 
 
-def test_depression_count_histogram_is_dynasims(runs):
+@pytest.mark.parametrize("key", ["fidelity", "fidelity_fast"])
+def test_depression_count_histogram_is_dynasims(runs, key):
     """N per spike, read from res traces as from the reference's (197 episodes, cells 1-5).
 
     The inclusive-tie rule of before (N = m + 1) never gives N = 1, which the reference has 5
     times (Fisher's test then gives p = 0.0003 against ~800 of ours); N = m + DynaSim's tie
-    gives N = 1 on 2.0% of spikes (scripts/depression_count_dynasim.py), the reference 2.5%."""
+    gives N = 1 on 2.0% of spikes (scripts/depression_count_dynasim.py), the reference 2.5%.
+    Both schemes: the fast one applies the count at once with the crossing drawn within its
+    step (depression.emulated_reset)."""
     if fidelity.reference_dir("propofol_main") is None:
         pytest.skip("shared/reference/dynasim is not available")
     ref = fidelity.reference_depression_counts()
-    trace = runs["fidelity"].states["PY.res_ampa_py_dr"][0]
+    trace = runs[key].states["PY.res_ampa_py_dr"][0]
     ours = np.concatenate([fidelity.depression_counts(cell) for cell in trace])
     assert ours.size > 3 * ref.size
     edges = [1, 2, 4, 6, 8, 10, 11, 12]  # N = 1, 2-3, 4-5, 6-7, 8-9, 10, 11

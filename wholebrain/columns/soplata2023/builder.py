@@ -38,7 +38,7 @@ from ..base import (
     spike_monitors,
     state_monitors,
 )
-from . import depression, equations, integration
+from . import depression, equations, gates, integration
 from .connectivity import PROJECTIONS, classify, projection_matrix
 from .parameters import Soplata2023Params
 from .values import apply_values, column_values
@@ -137,10 +137,10 @@ def build_columns(
 
     # ---- neuron groups ------------------------------------------------------------------
     eqs = {
-        "PY": equations.pyramidal(per_spike),
-        "IN": equations.interneuron(per_spike),
-        "TC": equations.thalamocortical(),
-        "TRN": equations.reticular(),
+        "PY": equations.pyramidal(per_spike, step_averaged=fast),
+        "IN": equations.interneuron(per_spike, step_averaged=fast),
+        "TC": equations.thalamocortical(step_averaged=fast),
+        "TRN": equations.reticular(step_averaged=fast),
     }
     groups: dict[str, b2.NeuronGroup] = {}
     # Explicitly named clocks: auto-named ones ("..._clock_1") change the generated code when
@@ -152,7 +152,7 @@ def build_columns(
         n = sizes[pop] * n_regions
         text = eqs[pop] + "\n".join(extra[pop]) + "\n"
         v = "v_so" if pop == "PY" else "v"
-        if fast and pop in ("PY", "IN"):
+        if fast:
             text += f"{v}_prev : volt\n"
         kwargs: dict[str, Any] = {
             "threshold": f"{v} >= {THRESHOLD}",
@@ -171,14 +171,19 @@ def build_columns(
             if p0.depression == "per_spike":
                 kwargs["reset"] = depression.per_spike_reset(res)
             elif fast:
-                kwargs["reset"] = depression.emulated_reset(v, res)
+                kwargs["reset"] = depression.emulated_reset(v, res, crossing="drawn")
         if events:
             kwargs["events"] = events
         g = b2.NeuronGroup(n, text, **kwargs)
         g.region = np.repeat(np.arange(n_regions), sizes[pop])
         g.cell = np.tile(np.arange(sizes[pop]), n_regions)
         prev = ["v_dr_prev = v_dr"] if pop == "PY" else []
-        if fast and pop in ("PY", "IN"):
+        if fast:
+            # the gates driven by v, advanced over the step just taken (after the state
+            # updater at order 0, before the thresholds and before v_prev moves on)
+            g.run_regularly(
+                gates.step_update(pop, v), when="groups", order=0.25, name=f"{pop}_gates"
+            )
             prev.append(f"{v}_prev = {v}")
         if prev:
             g.run_regularly("\n".join(prev), when="end", name=f"{pop}_prev")

@@ -17,13 +17,9 @@ Sources: ModelDB 2015422 ``dynasim-extended-benita-model/models`` (2023 versions
 
 from __future__ import annotations
 
-CM = "1*uF/cm**2"
+from . import gates
 
-# --- presynaptic gating shared by several populations -----------------------------------
-# cortical sigmoid of the JB12 synapses, half-activated at +20 mV (2023 files; 2021: -20 mV)
-_CTX_SIGMOID = "1/(1 + exp(-({V} - 20)/2))"
-# thalamic AS17 drive
-_THAL_DRIVE = "(1 + tanh({V}/4))"
+CM = "1*uF/cm**2"
 
 
 def _depressing(name: str, per_spike: bool) -> str:
@@ -40,32 +36,16 @@ def _depressing(name: str, per_spike: bool) -> str:
     )
 
 
-def _cortical_ampa(name: str, V: str, per_spike: bool) -> str:
-    return (
-        f"ds_{name}/dt = 3.48*{_CTX_SIGMOID.format(V=V)}/ms - s_{name}/(2*ms) : 1\n"
-        + _depressing(name, per_spike)
-        + f"G_{name} = res_{name}*s_{name} : 1\n"
+def _depressed(name: str, per_spike: bool) -> str:
+    """A depressing cortical synapse (AMPA, GABA_A): res and the gate it scales."""
+    return _depressing(name, per_spike) + f"G_{name} = res_{name}*s_{name} : 1\n"
+
+
+def _cortical_nmda(name: str, per_spike: bool) -> str:
+    """NMDA: the second-order gate s, driven by the sigmoid-driven x (:mod:`.gates`)."""
+    return f"ds_{name}/dt = 0.5*x_{name}*(1 - s_{name})/ms - s_{name}/(100*ms) : 1\n" + _depressed(
+        name, per_spike
     )
-
-
-def _cortical_nmda(name: str, V: str, per_spike: bool) -> str:
-    return (
-        f"dx_{name}/dt = 3.48*{_CTX_SIGMOID.format(V=V)}/ms - x_{name}/(2*ms) : 1\n"
-        f"ds_{name}/dt = 0.5*x_{name}*(1 - s_{name})/ms - s_{name}/(100*ms) : 1\n"
-        + _depressing(name, per_spike)
-        + f"G_{name} = res_{name}*s_{name} : 1\n"
-    )
-
-
-def _cortical_gabaa(name: str, V: str, per_spike: bool) -> str:
-    return (
-        f"ds_{name}/dt = 1*{_CTX_SIGMOID.format(V=V)}/ms - s_{name}/(5*ms*gabaa_tau_mult)"
-        " : 1\n" + _depressing(name, per_spike) + f"G_{name} = res_{name}*s_{name} : 1\n"
-    )
-
-
-def _thalamic_ampa(name: str, V: str) -> str:
-    return f"ds_{name}/dt = 5*{_THAL_DRIVE.format(V=V)}*(1 - s_{name})/ms - s_{name}/(2*ms) : 1\n"
 
 
 def _depression_clock(per_spike: bool) -> str:
@@ -82,7 +62,7 @@ def _depression_clock(per_spike: bool) -> str:
     )
 
 
-def pyramidal(per_spike: bool) -> str:
+def pyramidal(per_spike: bool, step_averaged: bool = False) -> str:
     """PYso + PYdr of one pyramidal cell in one group (exact Euler ordering, KNa pool)."""
     return (
         f"""
@@ -141,12 +121,11 @@ I_ampa_tc_dr = -w_ampa_tc_dr*X_ampa_tc_dr*(v_dr - 1*mV) : amp/meter**2
 I_syn_dr = I_ampa_py_dr - w_nmda_py_dr*X_nmda_py_dr*v_dr + I_ampa_tc_dr + I_lr : amp/meter**2
 # presynaptic gating of PYso's outgoing synapses (driven by v_so)
 """
-        + _cortical_ampa("ampa_py_dr", "Vs", per_spike)
-        + _cortical_nmda("nmda_py_dr", "Vs", per_spike)
-        + _cortical_ampa("ampa_py_in", "Vs", per_spike)
-        + _cortical_nmda("nmda_py_in", "Vs", per_spike)
-        + _thalamic_ampa("ampa_py_tc", "Vs")
-        + _thalamic_ampa("ampa_py_trn", "Vs")
+        + gates.ode_lines("PY", "Vs", step_averaged)
+        + _depressed("ampa_py_dr", per_spike)
+        + _cortical_nmda("nmda_py_dr", per_spike)
+        + _depressed("ampa_py_in", per_spike)
+        + _cortical_nmda("nmda_py_in", per_spike)
         + _depression_clock(per_spike)
         + "v_dr_prev : volt\neeg_py_cell : amp/meter**2\neeg_tc_cell : amp/meter**2\n"
         + "eeg_lr_cell : amp/meter**2\neeg_gabaa_cell : amp/meter**2\n"
@@ -162,7 +141,7 @@ I_syn_dr = I_ampa_py_dr - w_nmda_py_dr*X_nmda_py_dr*v_dr + I_ampa_tc_dr + I_lr :
     )
 
 
-def interneuron(per_spike: bool) -> str:
+def interneuron(per_spike: bool, step_averaged: bool = False) -> str:
     """Fast-spiking IN (Wang-Buzsaki rates with phi = 5 built in)."""
     return (
         f"""
@@ -178,8 +157,9 @@ I_k = -g_k_in*n_k**4*(v + 90*mV) : amp/meter**2
 dn_k/dt = (0.5/exprel(-(V + 34)/10)*(1 - n_k) - 0.625*exp(-(V + 44)/80)*n_k)/ms : 1
 I_syn = -(w_ampa_py_in*X_ampa_py_in + w_nmda_py_in*X_nmda_py_in)*v - w_gabaa_in_in*X_gabaa_in_in*(v + 70*mV) - w_ampa_tc_in*X_ampa_tc_in*(v - 1*mV) + I_lr : amp/meter**2
 """
-        + _cortical_gabaa("gabaa_in_py", "V", per_spike)
-        + _cortical_gabaa("gabaa_in_in", "V", per_spike)
+        + gates.ode_lines("IN", "V", step_averaged)
+        + _depressed("gabaa_in_py", per_spike)
+        + _depressed("gabaa_in_in", per_spike)
         + _depression_clock(per_spike)
         + _params(
             "g_leak_in g_na_in g_k_in w_ampa_py_in w_nmda_py_in w_gabaa_in_in w_ampa_tc_in",
@@ -201,7 +181,7 @@ dn_k/dt = (0.16/exprel((15 - {uk})/5)*(1 - n_k) - 0.5*exp((10 - {uk})/40)*n_k)/m
 """
 
 
-def thalamocortical() -> str:
+def thalamocortical(step_averaged: bool = False) -> str:
     """TC relay cell (Soplata 2017 AS17 mechanisms) with Ca-upregulated H current."""
     return (
         f"""
@@ -232,9 +212,7 @@ I_ext = -g_ext*s_ext*v : amp/meter**2
 ds_ext/dt = -s_ext/tau_ext : 1
 I_syn = -w_gabaa_trn_tc*X_gabaa_trn_tc*(v + 80*mV) - w_gabab_trn_tc*X_gabab_trn_tc*(v + 95*mV) - w_ampa_py_tc*X_ampa_py_tc*(v - 1*mV) + I_lr : amp/meter**2
 """
-        + _thalamic_ampa("ampa_tc_trn", "V")
-        + _thalamic_ampa("ampa_tc_dr", "V")
-        + _thalamic_ampa("ampa_tc_in", "V")
+        + gates.ode_lines("TC", "V", step_averaged)
         + _params(
             "g_na_tc g_k_tc g_leak_tc g_kleak_tc g_t_tc g_h g_ext w_gabaa_trn_tc "
             "w_gabab_trn_tc w_ampa_py_tc",
@@ -245,7 +223,7 @@ I_syn = -w_gabaa_trn_tc*X_gabaa_trn_tc*(v + 80*mV) - w_gabab_trn_tc*X_gabab_trn_
     )
 
 
-def reticular() -> str:
+def reticular(step_averaged: bool = False) -> str:
     """TRN cell (AS17 mechanisms)."""
     return (
         f"""
@@ -268,12 +246,11 @@ I_ext = -g_ext*s_ext*v : amp/meter**2
 ds_ext/dt = -s_ext/tau_ext : 1
 I_syn = -w_gabaa_trn_trn*X_gabaa_trn_trn*(v + 80*mV) - (w_ampa_tc_trn*X_ampa_tc_trn + w_ampa_py_trn*X_ampa_py_trn)*(v - 1*mV) + I_lr : amp/meter**2
 # presynaptic gating of TRN's outgoing synapses (thalamic GABA_A, GABA_B)
-ds_gabaa_trn_tc/dt = 2*(1 + tanh(V/4))*(1 - s_gabaa_trn_tc)/ms - s_gabaa_trn_tc/(5*ms*gabaa_tau_mult) : 1
-ds_gabaa_trn_trn/dt = 2*(1 + tanh(V/4))*(1 - s_gabaa_trn_trn)/ms - s_gabaa_trn_trn/(5*ms*gabaa_tau_mult) : 1
 dr_gabab/dt = (0.5*2*(1 + tanh(V/4))*(1 - r_gabab) - 0.0012*r_gabab)/ms : 1
 ds_gabab/dt = (0.18*r_gabab - 0.034*s_gabab)/ms : 1
 G_gabab_trn_tc = s_gabab**4/(s_gabab**4 + 100) : 1
 """
+        + gates.ode_lines("TRN", "V", step_averaged)
         + _params(
             "g_na_trn g_k_trn g_leak_trn g_kleak_trn g_t_trn g_ext w_gabaa_trn_trn w_ampa_tc_trn "
             "w_ampa_py_trn",

@@ -118,10 +118,13 @@ def draw_initial_values(
     for (pop, var), parts in chunks.items():
         arr = np.concatenate(parts)
         out.setdefault(pop, {})[var] = arr * b2.mV if var.startswith("v") else arr
-    for pop, v in (("PY", "v_so"), ("IN", "v")):
-        if pop in out:
+    for pop, v in (("PY", "v_so"), ("IN", "v"), ("TC", "v"), ("TRN", "v")):
+        if pop not in out:
+            continue
+        # the fast scheme's crossing interpolation and step-averaged gates
+        out[pop][f"{v}_prev"] = out[pop][v]
+        if pop in ("PY", "IN"):
             out[pop]["tspike"] = np.full(len(out[pop][v]), -1.0) * b2.second  # no spike yet
             out[pop]["v_stored"] = out[pop][v]  # DynaSim's first stored sample is v(0)
-            out[pop][f"{v}_prev"] = out[pop][v]  # the fast scheme's crossing interpolation
     out["PY"]["v_dr_prev"] = out["PY"]["v_dr"]
     return out

@@ -4,11 +4,19 @@
 depression window counted on that grid (:mod:`.depression`). It is the default everywhere,
 and what fidelity to the authors' runs is checked with.
 
-``integration="fast"`` takes a 2.5 times longer step (:data:`FAST_DT_MS` = 0.025 ms), applies
-each spike's DynaSim depression at once (:func:`.depression.emulated_reset`) and draws the
-exact Poisson count of each step. The cortical cells (PY, IN) keep forward Euler; TC and TRN,
-whose Traub-type Na activation is a state variable and stiff at this step, use the
-exponential integrator below (:func:`method`).
+``integration="fast"`` takes a 2.5 times longer step (:data:`FAST_DT_MS` = 0.025 ms) and
+changes four things, each for a measured reason:
+
+* the cortical cells (PY, IN) keep forward Euler; TC and TRN, whose Traub-type Na
+  activation is a state variable and stiff at this step, use the exponential integrator
+  below (:func:`method`);
+* the synaptic gates driven by a cell's own voltage are advanced after the potentials, with
+  the drive averaged along the step (:mod:`.gates`), so that the charge of a spike does not
+  depend on where the coarse samples fall on its peak;
+* each spike's DynaSim depression is applied at once, ``depr_factor**N`` with N from the
+  crossing's phase on DynaSim's grids, the crossing drawn uniformly within its coarse step
+  (:func:`.depression.emulated_reset`);
+* the Poisson drive draws the exact count of each step.
 
 :data:`frozen_exponential_euler` advances every state variable ``x`` with
 ``dx/dt = f(x, ...)`` by
@@ -26,27 +34,26 @@ and the Na-pool terms make them nonlinear in their own variable); this is the sa
 the nonlinear parts frozen, as a Brian2 ``StateUpdateMethod`` that runs through the usual
 code generation on every backend.
 
-Status: not yet validated, so no default uses it. What decides the choice is the synaptic
-drive: the cortical synapses open in a 2-mV-wide sigmoid around +20 mV and the interneuron's
-spike peaks near +28 mV, so the drive depends steeply on how a step resolves the peak.
-``scripts/fidelity_soplata2023.py`` (6 seeds x 6 s per condition, against the DynaSim
-scheme) measured, for the schemes tried:
+Status: close to the DynaSim scheme but not within every tolerance of the
+fast-integration issue, so no default uses it. ``scripts/fidelity_soplata2023.py``, 6 s per
+seed, against the DynaSim scheme on the same seeds:
 
-* this one (Euler for PY/IN, exponential for TC/TRN, 0.025 ms): wake and cortex-only
-  population rates within 7%, mean ``res`` within 12%; under propofol the column spends more
-  time in the continuous regime (share of windows 0.53 against 0.10), so thalamic rates are
-  higher on average;
-* exponential for all at 0.025 ms: interneuron rate 13-30% low, mean ``res`` 4-18% high;
-* forward Euler for all at 0.025 ms: TC +69% and TRN +48% under propofol;
-* exponential for all at 0.05 ms: interneuron rate 17-41% low; with gates updated before
-  potentials (staggered), which lowers the spike peak, 56% low;
-* forward Euler at 0.05 ms overshoots the spike peak by 35 mV.
+* ``propofol`` (12 seeds): PY -3%, IN +7%, TC +24%, TRN +8%, mean res -3.9%, regime shares
+  within the seed spread (continuous 0.35 against 0.18, SD 0.41), band peaks within 1 Hz
+  except 8-20 Hz (-1.02 Hz; seed SD 1.4 Hz). TC's difference is one standard error of the
+  two means (SD 3.9 and 4.6 Hz);
+* ``wake`` (6 seeds): rates within 10%, the 8-14 Hz peak +0.4 Hz, 8-20 Hz +1.1 Hz; mean res
+  -10% with the same depression count per spike (mean N 6.28 against 6.30): the spike
+  pattern differs, the slow-band power is 0.44 against 0.56 of the total;
+* ``cortex_only`` (6 seeds): rates within 4%, mean res -2.5%, the 8-14 Hz peak +1.2 Hz
+  (seed SD 0.8-1.7 Hz).
 
-The depression count at the coarse step equals DynaSim's on linear upstrokes at any phase
-(``tests/test_soplata_depression.py``). In a 6-s propofol run of this scheme (20 cells, seed
-3) the histogram of N read from res traces differs from the reference's, with large N too
-common (chi-square p = 0.005; the exponential-for-all scheme passed at p > 0.01): the linear
-interpolation of the crossing within a 0.025-ms Euler step is the first suspect.
+With the crossing interpolated instead of drawn, mean N rose to 6.50 (against 6.12 at
+0.01 ms, same seed) and the column sat in the continuous regime 0.83 of the time (seeds
+7-12; DynaSim scheme 0.27), with TC +85%. Schemes tried before (sampled gates, interpolated
+crossing): exponential for all at 0.025 ms, IN 13-30% low; forward Euler for all at 0.025
+ms, TC +69% and TRN +48% under propofol; exponential for all at 0.05 ms, IN 17-41% low;
+forward Euler at 0.05 ms overshoots the spike peak by 35 mV.
 """
 
 from __future__ import annotations
