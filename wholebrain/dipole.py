@@ -28,6 +28,15 @@ area** x ``cells_per_mm2`` where the forward knows region areas (the default,
 +0.28 nA*m/mm^2 (propofol; -0.66 and +0.37 wake), inside the maximal densities that
 Murakami & Okada 2015 (NeuroImage 111:49) found across cortical structures and species
 (0.16-0.77 nA*m/mm^2). ``scripts/compare_eeg_signals.py`` measures those percentiles.
+
+The region's moment is the column's mean cell dipole times its cell count, as if the
+region's cells were as coherent as the column's mean. The alternative, scaling the
+coherent part of the column (the cross-spectrum of two cells) with N and each cell's own
+part with sqrt(N), does not make the awake spectrum more EEG-like: the column's cells
+are almost uncorrelated from 2 to 8 Hz and coherent mostly below 2 Hz and at 10-20 Hz,
+so the split leaves an awake spectrum that rises towards 10-20 Hz, flatter still
+(``scripts/dipole_coherence.py``, one 12-s fast-scheme column: awake 2-40 Hz
+exponent -0.53 with this scaling, -0.94 to -1.18 with the split for N = 1e5-1e7).
 """
 
 from __future__ import annotations
