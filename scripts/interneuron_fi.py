@@ -21,6 +21,8 @@ SCHEMES = (("euler", "euler", 0.01), ("euler", "euler", 0.025), ("exp", "exp", 0
 
 
 def equations(p) -> str:
+    """The IN of ``columns.soplata2023.equations.interneuron`` without its synapses, and with
+    an applied current, which the column's IN does not have (so written out here)."""
     return f"""
 dv/dt = (I_leak + I_na + I_k + I_app)/(1*uF/cm**2) : volt
 V = v/mV : 1

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import sys
-
 import brian2 as b2
 import numpy as np
 import pytest
@@ -18,39 +16,41 @@ DRIVES = {
 }
 
 
-def _spike(t_ms, width_ms: float = 0.15):
+def spike_mv(t_ms, width_ms: float = 0.15):
     """A Gaussian spike from -65 mV peaking at +28 mV at t = 1 ms (IN-like)."""
     return -65 + 93 * np.exp(-(((np.asarray(t_ms) - 1.0) / width_ms) ** 2))
 
 
-def spike_mv(t_ms):
-    return _spike(t_ms)
+def gate_cell(pop: str, v0_mv: float, v1_mv: float, namespace: dict | None = None):
+    """One cell holding a population's gates as :func:`gates.step_update` advances them
+    (to be built inside a ``device.runtime_device``)."""
+    eqs = "v : volt\nv_prev : volt\ngabaa_tau_mult : 1\n" + gates.ode_lines(pop, "V", True)
+    g = b2.NeuronGroup(1, eqs, namespace=namespace, name="gate_cell")
+    g.gabaa_tau_mult, g.v_prev, g.v = 1.0, v0_mv * b2.mV, v1_mv * b2.mV
+    g.run_regularly(gates.step_update(pop, "v"), when="groups", order=0.25, name="upd")
+    return g
 
 
-def run_gates(pop: str, dt_ms: float, phase: float, duration_ms: float) -> dict[str, float]:
+def run_gates(pop: str, dt_ms: float, phase: float, duration_ms: float, width_ms: float):
     """The population's gates after ``spike_mv`` shifted by ``phase`` steps, Brian2 code."""
     fine = 0.0005
-    wave = b2.TimedArray(spike_mv(np.arange(0, duration_ms + 1, fine) - phase * dt_ms) * b2.mV,
-                         dt=fine * b2.ms)  # fmt: skip
-    eqs = "v : volt\nv_prev : volt\ngabaa_tau_mult : 1\n" + gates.ode_lines(pop, "V", True)
+    t = np.arange(0, duration_ms + 1, fine) - phase * dt_ms
+    wave = b2.TimedArray(spike_mv(t, width_ms) * b2.mV, dt=fine * b2.ms)
     with device.runtime_device(dt_ms, seed=1):
-        g = b2.NeuronGroup(1, eqs, namespace={"wave": wave}, name="gate_cell")
-        g.gabaa_tau_mult = 1.0
-        g.v = g.v_prev = -65 * b2.mV
+        g = gate_cell(pop, -65.0, -65.0, namespace={"wave": wave})
         g.run_regularly("v_prev = v\nv = wave(t + dt)", when="start", name="drive")
-        g.run_regularly(gates.step_update(pop, "v"), when="groups", order=0.25, name="upd")
         b2.Network(g).run(duration_ms * b2.ms)
         return {gate.var: float(getattr(g, gate.var)[0]) for gate in gates.GATES[pop]}
 
 
-def exact(gate: gates.Gate, phase_ms: float, duration_ms: float) -> float:
+def exact(gate: gates.Gate, phase_ms: float, duration_ms: float, width_ms: float) -> float:
     """The gate's ODE under the continuous spike, solved to 1e-10."""
     rate = float(gate.rate)
     tau = {"2*ms": 2.0, "5*ms*gabaa_tau_mult": 5.0}[gate.tau]
     drive = DRIVES[gate.drive]
 
     def f(t, s):
-        d = rate * drive(spike_mv(t - phase_ms))
+        d = rate * drive(spike_mv(t - phase_ms, width_ms))
         return d * (1 - s) - s / tau if gate.saturating else d - s / tau
 
     sol = solve_ivp(f, (0, duration_ms), [0.0], rtol=1e-10, atol=1e-12, max_step=0.01)
@@ -63,12 +63,9 @@ def test_step_average_is_the_drive_integral_along_the_line(drive):
     dt_ms, v0, v1 = 0.025, 12.0, 31.0
     pop = {"cortical": "IN", "thalamic": "TRN"}[drive]
     gate = gates.GATES[pop][0]
-    eqs = "v : volt\nv_prev : volt\ngabaa_tau_mult : 1\n" + gates.ode_lines(pop, "V", True)
     with device.runtime_device(dt_ms, seed=1):
-        g = b2.NeuronGroup(1, eqs, name="gate_cell")
-        g.gabaa_tau_mult, g.v_prev, g.v = 1.0, v0 * b2.mV, v1 * b2.mV
+        g = gate_cell(pop, v0, v1)
         setattr(g, gate.var, 0.3)
-        g.run_regularly(gates.step_update(pop, "v"), when="groups", name="upd")
         b2.Network(g).run(dt_ms * b2.ms)
         got = float(getattr(g, gate.var)[0])
     mean = quad(DRIVES[drive], v0, v1)[0] / (v1 - v0)
@@ -80,18 +77,15 @@ def test_step_average_is_the_drive_integral_along_the_line(drive):
 @pytest.mark.parametrize("pop", ["IN", "TRN"])
 def test_equal_potentials_take_the_midpoint_drive(pop):
     # the difference quotient is replaced where v does not move; no 0/0
-    eqs = "v : volt\nv_prev : volt\ngabaa_tau_mult : 1\n" + gates.ode_lines(pop, "V", True)
     with device.runtime_device(0.025, seed=1):
-        g = b2.NeuronGroup(1, eqs, name="gate_cell")
-        g.gabaa_tau_mult, g.v_prev, g.v = 1.0, 20 * b2.mV, 20 * b2.mV
-        g.run_regularly(gates.step_update(pop, "v"), when="groups", name="upd")
+        g = gate_cell(pop, 20.0, 20.0)
         b2.Network(g).run(0.025 * b2.ms)
         got = float(getattr(g, gates.GATES[pop][0].var)[0])
     assert np.isfinite(got) and got > 0
 
 
 @pytest.mark.parametrize("pop", ["IN", "TC"])
-def test_a_spike_opens_the_gate_alike_at_every_phase_of_the_step(pop, monkeypatch):
+def test_a_spike_opens_the_gate_alike_at_every_phase_of_the_step(pop):
     # the charge a spike injects must not depend on where the 0.025-ms samples fall on its
     # peak. For a narrow spike (0.07 ms) the drive sampled once per step varies by 30% with
     # the phase (IN); the step average by under 3%. A spike of 0.15 ms stays within 3% of
@@ -99,9 +93,9 @@ def test_a_spike_opens_the_gate_alike_at_every_phase_of_the_step(pop, monkeypatc
     dt_ms, duration, phases = 0.025, 3.0, np.linspace(0, 0.8, 5)
     gate = gates.GATES[pop][0]
     for width, tol in ((0.15, 0.03), (0.07, 0.15)):
-        monkeypatch.setattr(sys.modules[__name__], "spike_mv", lambda t, w=width: _spike(t, w))
         ratio = [
-            run_gates(pop, dt_ms, ph, duration)[gate.var] / exact(gate, ph * dt_ms, duration)
+            run_gates(pop, dt_ms, ph, duration, width)[gate.var]
+            / exact(gate, ph * dt_ms, duration, width)
             for ph in phases
         ]
         assert np.ptp(ratio) < 0.03, (width, ratio)

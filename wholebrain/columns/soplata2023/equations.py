@@ -43,9 +43,8 @@ def _depressed(name: str, per_spike: bool) -> str:
 
 def _cortical_nmda(name: str, per_spike: bool) -> str:
     """NMDA: the second-order gate s, driven by the sigmoid-driven x (:mod:`.gates`)."""
-    return f"ds_{name}/dt = 0.5*x_{name}*(1 - s_{name})/ms - s_{name}/(100*ms) : 1\n" + _depressed(
-        name, per_spike
-    )
+    second_order = f"ds_{name}/dt = 0.5*x_{name}*(1 - s_{name})/ms - s_{name}/(100*ms) : 1\n"
+    return second_order + _depressed(name, per_spike)
 
 
 def _depression_clock(per_spike: bool) -> str:

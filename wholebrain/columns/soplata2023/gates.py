@@ -53,37 +53,28 @@ class Gate:
         return f"d{self.var}/dt = {self.rate}*{drive}{sat}/ms - {self.var}/({self.tau}) : 1\n"
 
 
-def _cortical(var: str, rate: str, tau: str) -> Gate:
-    return Gate(var, "cortical", rate, tau)
-
-
-def _thalamic(var: str, rate: str, tau: str) -> Gate:
-    return Gate(var, "thalamic", rate, tau)
-
-
 _GABAA_TAU = "5*ms*gabaa_tau_mult"
+
+
+def _ampa(var: str, drive: str) -> Gate:
+    """An AMPA-type gate (also NMDA's x): decay 2 ms, rate 3.48 (JB12) or 5 (AS17) per ms."""
+    return Gate(var, drive, "3.48" if drive == "cortical" else "5", "2*ms")
+
+
 #: the gates each population's voltage drives (PY: its soma)
 GATES: dict[str, tuple[Gate, ...]] = {
     "PY": (
-        _cortical("s_ampa_py_dr", "3.48", "2*ms"),
-        _cortical("x_nmda_py_dr", "3.48", "2*ms"),
-        _cortical("s_ampa_py_in", "3.48", "2*ms"),
-        _cortical("x_nmda_py_in", "3.48", "2*ms"),
-        _thalamic("s_ampa_py_tc", "5", "2*ms"),
-        _thalamic("s_ampa_py_trn", "5", "2*ms"),
+        *(
+            _ampa(f"{k}_py_{post}", "cortical")
+            for post in ("dr", "in")
+            for k in ("s_ampa", "x_nmda")
+        ),
+        *(_ampa(f"s_ampa_py_{post}", "thalamic") for post in ("tc", "trn")),
     ),
-    "IN": (
-        _cortical("s_gabaa_in_py", "1", _GABAA_TAU),
-        _cortical("s_gabaa_in_in", "1", _GABAA_TAU),
-    ),
-    "TC": (
-        _thalamic("s_ampa_tc_trn", "5", "2*ms"),
-        _thalamic("s_ampa_tc_dr", "5", "2*ms"),
-        _thalamic("s_ampa_tc_in", "5", "2*ms"),
-    ),
-    "TRN": (
-        _thalamic("s_gabaa_trn_tc", "2", _GABAA_TAU),
-        _thalamic("s_gabaa_trn_trn", "2", _GABAA_TAU),
+    "IN": tuple(Gate(f"s_gabaa_in_{post}", "cortical", "1", _GABAA_TAU) for post in ("py", "in")),
+    "TC": tuple(_ampa(f"s_ampa_tc_{post}", "thalamic") for post in ("trn", "dr", "in")),
+    "TRN": tuple(
+        Gate(f"s_gabaa_trn_{post}", "thalamic", "2", _GABAA_TAU) for post in ("tc", "trn")
     ),
 }
 
