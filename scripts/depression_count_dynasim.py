@@ -7,7 +7,10 @@ fitting N depression steps plus recovery (tau_res) to each drop, and prints the 
 the mean and E[0.9**N]. It also prints how often DynaSim's 2*dt tie counts as inclusive on
 its time grid T = 0:dt:T_end (IEEE doubles, as Octave computes the range).
 
-Usage: ``python scripts/depression_count_dynasim.py [--reference DIR]``
+With ``--runs``, the same is read from res traces of our column (20 cells, 6 s), one run per
+``condition:integration:seed[:dt_ms]``, for example ``propofol:fast:8 propofol:fast:8:0.01``.
+
+Usage: ``python scripts/depression_count_dynasim.py [--reference DIR] [--runs SPEC ...]``
 """
 
 from __future__ import annotations
@@ -23,9 +26,34 @@ DEFAULT = Path(__file__).resolve().parents[2] / "shared" / "reference" / "dynasi
 DT_MS, FACTOR = depression.DYNASIM_DT_MS, 0.9
 
 
+def histogram_line(counts: np.ndarray) -> str:
+    edges = [1, 2, 4, 6, 8, 10, 11, 12]  # N = 1, 2-3, 4-5, 6-7, 8-9, 10, 11
+    return (f"{counts.size} episodes, mean N {counts.mean():.2f}, E[0.9^N] "
+            f"{np.mean(FACTOR**counts):.3f}, N = 1|2-3|4-5|6-7|8-9|10|11: "
+            + "|".join(str(c) for c in np.histogram(counts, edges)[0]))  # fmt: skip
+
+
+def simulated_counts(spec: str) -> np.ndarray:
+    """N per episode in our column's res traces for ``condition:integration:seed[:dt_ms]``."""
+    import tempfile
+
+    import wholebrain as wb
+
+    condition, integration, seed, *dt = spec.split(":")
+    model = wb.BrainModel.single_column("soplata2023", condition, integration=integration)
+    with tempfile.TemporaryDirectory(prefix="wb_counts_") as build:
+        res = wb.simulate(model, 6.0, seed=int(seed), backend="cpp", build_dir=build,
+                          dt_ms=float(dt[0]) if dt else None,
+                          record_states={"PY": ["res_ampa_py_dr"]}, record_cells=20)  # fmt: skip
+    trace = res.states["PY.res_ampa_py_dr"][0]
+    return np.concatenate([fidelity.depression_counts(cell) for cell in trace])
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--reference", type=Path, default=DEFAULT)
+    ap.add_argument("--runs", nargs="*", default=[], metavar="SPEC",
+                    help="condition:integration:seed[:dt_ms] runs of our column")  # fmt: skip
     args = ap.parse_args()
     table = np.loadtxt(args.reference / "res_PYdr_PYso_AMPA_first5.csv", delimiter=",",
                        skiprows=1)  # fmt: skip
@@ -48,6 +76,9 @@ def main() -> None:
     )
     print(f"max-likelihood inclusive share from the ends of the histogram: "
           f"{hist[-1] / (hist[-1] + hist[1]):.2f}")  # fmt: skip
+    print(f"reference: {histogram_line(counts)}")
+    for spec in args.runs:
+        print(f"{spec}: {histogram_line(simulated_counts(spec))}", flush=True)
 
 
 if __name__ == "__main__":

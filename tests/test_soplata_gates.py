@@ -87,9 +87,9 @@ def test_equal_potentials_take_the_midpoint_drive(pop):
 @pytest.mark.parametrize("pop", ["IN", "TC"])
 def test_a_spike_opens_the_gate_alike_at_every_phase_of_the_step(pop):
     # the charge a spike injects must not depend on where the 0.025-ms samples fall on its
-    # peak. For a narrow spike (0.07 ms) the drive sampled once per step varies by 30% with
-    # the phase (IN); the step average by under 3%. A spike of 0.15 ms stays within 3% of
-    # the exact solution at every phase.
+    # peak. For a narrow spike (0.07 ms), where a drive sampled once per step depends
+    # strongly on the phase, the step average varies by under 3%. A spike of 0.15 ms stays
+    # within 3% of the exact solution at every phase.
     dt_ms, duration, phases = 0.025, 3.0, np.linspace(0, 0.8, 5)
     gate = gates.GATES[pop][0]
     for width, tol in ((0.15, 0.03), (0.07, 0.15)):

@@ -48,12 +48,12 @@ seed, against the DynaSim scheme on the same seeds:
 * ``cortex_only`` (6 seeds): rates within 4%, mean res -2.5%, the 8-14 Hz peak +1.2 Hz
   (seed SD 0.8-1.7 Hz).
 
-With the crossing interpolated instead of drawn, mean N rose to 6.50 (against 6.12 at
-0.01 ms, same seed) and the column sat in the continuous regime 0.83 of the time (seeds
-7-12; DynaSim scheme 0.27), with TC +85%. Schemes tried before (sampled gates, interpolated
-crossing): exponential for all at 0.025 ms, IN 13-30% low; forward Euler for all at 0.025
-ms, TC +69% and TRN +48% under propofol; exponential for all at 0.05 ms, IN 17-41% low;
-forward Euler at 0.05 ms overshoots the spike peak by 35 mV.
+With the crossing interpolated instead of drawn, large N was too common and the column sat
+in the continuous regime 0.83 of the time (seeds 7-12; DynaSim scheme 0.27), with TC +85%.
+Schemes tried before (sampled gates, interpolated crossing): exponential for all at 0.025
+ms, IN 13-30% low; forward Euler for all at 0.025 ms, TC +69% and TRN +48% under propofol;
+exponential for all at 0.05 ms, IN 17-41% low; forward Euler at 0.05 ms overshoots the spike
+peak by 35 mV.
 """
 
 from __future__ import annotations
