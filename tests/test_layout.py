@@ -28,7 +28,7 @@ FLOORS: tuple[tuple[str, ...], ...] = (
     ("wholebrain.columns",),
     ("wholebrain.connectome",),
     ("wholebrain.coupling",),
-    ("wholebrain.brain",),
+    ("wholebrain.brain", "wholebrain.brain_configs"),
     ("wholebrain.engine",),
     ("wholebrain.headmodel", "wholebrain.leadfield", "wholebrain.dipole", "wholebrain.forward"),
     (

@@ -33,6 +33,7 @@ _LAZY = {
     "compile_brain": "wholebrain.engine.cpp",
     "CompiledBrain": "wholebrain.engine.cpp",
     "Forward": "wholebrain.forward",
+    "posterior_alpha": "wholebrain.brain_configs",
 }
 
 _MODULES = {"columns", "analysis"}

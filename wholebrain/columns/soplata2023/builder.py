@@ -38,19 +38,19 @@ from ..base import (
     spike_monitors,
     state_monitors,
 )
-from . import depression, equations, gates, integration
+from . import depression, equations, gates, htc, integration
 from .connectivity import PROJECTIONS, classify, projection_matrix
 from .parameters import Soplata2023Params
 from .values import apply_values, column_values
 
-POPULATIONS = ("PY", "IN", "TC", "TRN")
+POPULATIONS = ("PY", "IN", "TC", "TRN", "HTC")
 THRESHOLD = depression.THRESHOLD
 _RES_VARS = tuple(
     f"res_{m}"
     for m in ("ampa_py_dr", "nmda_py_dr", "ampa_py_in", "nmda_py_in", "gabaa_in_py", "gabaa_in_in")
 )
 #: the structural settings that must be equal in every column of one network
-STRUCTURAL = ("scale", "thalamus", "depression", "connectivity", "integration")
+STRUCTURAL = ("scale", "thalamus", "htc", "depression", "connectivity", "integration")
 
 
 def build_columns(
@@ -102,7 +102,7 @@ def build_columns(
     # res changes only at spike events unless DynaSim's window is counted step by step
     stepwise = p0.depression == "dynasim" and not fast
     per_spike = not stepwise
-    present = [pop for pop in POPULATIONS if sizes[pop] > 0]
+    present = [pop for pop in POPULATIONS if sizes.get(pop, 0) > 0]
 
     # ---- plan the input sums of every projection ------------------------------------
     extra: dict[str, list[str]] = {pop: [] for pop in present}
@@ -141,6 +141,7 @@ def build_columns(
         "IN": equations.interneuron(per_spike, step_averaged=fast),
         "TC": equations.thalamocortical(step_averaged=fast),
         "TRN": equations.reticular(step_averaged=fast),
+        "HTC": htc.cell(sizes.get("HTC", 0), step_averaged=fast),
     }
     groups: dict[str, b2.NeuronGroup] = {}
     # Explicitly named clocks: auto-named ones ("..._clock_1") change the generated code when
@@ -289,7 +290,7 @@ def build_columns(
     # per-cell constant that can differ between regions without recompiling.
     # The fast scheme's longer step draws the exact Poisson count of the step instead.
     draw = "poisson(rate_ext*dt)" if fast else "int(rand() < rate_ext*dt)"
-    for pop in ("PY", "TC", "TRN"):
+    for pop in ("PY", "TC", "TRN", "HTC"):
         if pop in groups:
             groups[pop].run_regularly(f"s_ext += {draw}", when="synapses", name=f"{pop}_poisson")
 

@@ -146,6 +146,26 @@ PROJECTIONS: tuple[Projection, ...] = (
         True,
     ),
     Projection("ampa_tc_trn", "TC", "TRN", "s_ampa_tc_trn", "X_ampa_tc_trn", "g_ampa_tc_trn", None),
+    # the HTC cells (posterior alpha generator, .htc): wired as the TC cells, their inputs
+    # reading the PYso->TC and TRN->TC gates, and gap junctions among them (the sum of the
+    # column's HTC potentials in mV, all-to-all with N_pre as the factor: g_gap_htc/N)
+    Projection("ampa_htc_dr", "HTC", "PY", "s_ampa_htc", "X_ampa_htc_dr", "g_ampa_htc_dr", False),
+    Projection("ampa_htc_in", "HTC", "IN", "s_ampa_htc", "X_ampa_htc_in", "g_ampa_htc_in", False),
+    Projection(
+        "ampa_htc_trn", "HTC", "TRN", "s_ampa_htc", "X_ampa_htc_trn", "g_ampa_htc_trn", None
+    ),
+    Projection("ampa_py_htc", "PY", "HTC", "s_ampa_py_tc", "X_ampa_py_htc", "g_ampa_py_htc", False),
+    Projection(
+        "gabaa_trn_htc",
+        "TRN",
+        "HTC",
+        "s_gabaa_trn_tc",
+        "X_gabaa_trn_htc",
+        "g_gabaa_trn_htc",
+        None,
+        True,
+    ),
+    Projection("gap_htc", "HTC", "HTC", "V", "X_gap_htc", "g_gap_htc", None),
 )
 
 

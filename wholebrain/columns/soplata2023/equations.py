@@ -116,7 +116,7 @@ I_stim = stim_amp*stim_dist*int(t > stim_onset and t < stim_offset) : amp/meter*
 # synaptic currents into this cell
 I_syn_so = -w_gabaa_in_py*X_gabaa_in_py*(v_so + 70*mV) : amp/meter**2
 I_ampa_py_dr = -w_ampa_py_dr*X_ampa_py_dr*v_dr : amp/meter**2
-I_ampa_tc_dr = -w_ampa_tc_dr*X_ampa_tc_dr*(v_dr - 1*mV) : amp/meter**2
+I_ampa_tc_dr = -(w_ampa_tc_dr*X_ampa_tc_dr + w_ampa_htc_dr*X_ampa_htc_dr)*(v_dr - 1*mV) : amp/meter**2
 I_syn_dr = I_ampa_py_dr - w_nmda_py_dr*X_nmda_py_dr*v_dr + I_ampa_tc_dr + I_lr : amp/meter**2
 # presynaptic gating of PYso's outgoing synapses (driven by v_so)
 """
@@ -130,7 +130,7 @@ I_syn_dr = I_ampa_py_dr - w_nmda_py_dr*X_nmda_py_dr*v_dr + I_ampa_tc_dr + I_lr :
         + "eeg_lr_cell : amp/meter**2\neeg_gabaa_cell : amp/meter**2\n"
         + _params(
             "g_leak_so g_na_so g_k_so g_a g_ks g_kna g_com_so g_com_dr g_leak_dr g_nap g_ar "
-            "g_hva g_kca g_ext w_gabaa_in_py w_ampa_py_dr w_nmda_py_dr w_ampa_tc_dr",
+            "g_hva g_kca g_ext w_gabaa_in_py w_ampa_py_dr w_nmda_py_dr w_ampa_tc_dr w_ampa_htc_dr",
             "siemens/meter**2",
         )
         + _params("stim_amp", "amp/meter**2")
@@ -154,14 +154,15 @@ I_na = -g_na_in*minf_na**3*h_na*(v - 55*mV) : amp/meter**2
 dh_na/dt = (0.35*exp(-(V + 58)/20)*(1 - h_na) - 5/(1 + exp(-(V + 28)/10))*h_na)/ms : 1
 I_k = -g_k_in*n_k**4*(v + 90*mV) : amp/meter**2
 dn_k/dt = (0.5/exprel(-(V + 34)/10)*(1 - n_k) - 0.625*exp(-(V + 44)/80)*n_k)/ms : 1
-I_syn = -(w_ampa_py_in*X_ampa_py_in + w_nmda_py_in*X_nmda_py_in)*v - w_gabaa_in_in*X_gabaa_in_in*(v + 70*mV) - w_ampa_tc_in*X_ampa_tc_in*(v - 1*mV) + I_lr : amp/meter**2
+I_syn = -(w_ampa_py_in*X_ampa_py_in + w_nmda_py_in*X_nmda_py_in)*v - w_gabaa_in_in*X_gabaa_in_in*(v + 70*mV) - (w_ampa_tc_in*X_ampa_tc_in + w_ampa_htc_in*X_ampa_htc_in)*(v - 1*mV) + I_lr : amp/meter**2
 """
         + gates.ode_lines("IN", "V", step_averaged)
         + _depressed("gabaa_in_py", per_spike)
         + _depressed("gabaa_in_in", per_spike)
         + _depression_clock(per_spike)
         + _params(
-            "g_leak_in g_na_in g_k_in w_ampa_py_in w_nmda_py_in w_gabaa_in_in w_ampa_tc_in",
+            "g_leak_in g_na_in g_k_in w_ampa_py_in w_nmda_py_in w_gabaa_in_in w_ampa_tc_in "
+            "w_ampa_htc_in",
             "siemens/meter**2",
         )
         + _params("tau_res", "second")
@@ -243,7 +244,7 @@ dm_t/dt = (1/(1 + exp(-(V + 54)/7.4)) - m_t)*6.81/(3 + 1/(exp((V + 29)/10) + exp
 dh_t/dt = (1/(1 + exp((V + 82)/5)) - h_t)*3.73/(85 + 1/(exp((V + 50)/4) + exp(-(V + 409)/50)))/ms : 1
 I_ext = -g_ext*s_ext*v : amp/meter**2
 ds_ext/dt = -s_ext/tau_ext : 1
-I_syn = -w_gabaa_trn_trn*X_gabaa_trn_trn*(v + 80*mV) - (w_ampa_tc_trn*X_ampa_tc_trn + w_ampa_py_trn*X_ampa_py_trn)*(v - 1*mV) + I_lr : amp/meter**2
+I_syn = -w_gabaa_trn_trn*X_gabaa_trn_trn*(v + 80*mV) - (w_ampa_tc_trn*X_ampa_tc_trn + w_ampa_htc_trn*X_ampa_htc_trn + w_ampa_py_trn*X_ampa_py_trn)*(v - 1*mV) + I_lr : amp/meter**2
 # presynaptic gating of TRN's outgoing synapses (thalamic GABA_A, GABA_B)
 dr_gabab/dt = (0.5*2*(1 + tanh(V/4))*(1 - r_gabab) - 0.0012*r_gabab)/ms : 1
 ds_gabab/dt = (0.18*r_gabab - 0.034*s_gabab)/ms : 1
@@ -252,7 +253,7 @@ G_gabab_trn_tc = s_gabab**4/(s_gabab**4 + 100) : 1
         + gates.ode_lines("TRN", "V", step_averaged)
         + _params(
             "g_na_trn g_k_trn g_leak_trn g_kleak_trn g_t_trn g_ext w_gabaa_trn_trn w_ampa_tc_trn "
-            "w_ampa_py_trn",
+            "w_ampa_py_trn w_ampa_htc_trn",
             "siemens/meter**2",
         )
         + _params("tau_ext", "second")

@@ -76,6 +76,8 @@ GATES: dict[str, tuple[Gate, ...]] = {
     "TRN": tuple(
         Gate(f"s_gabaa_trn_{post}", "thalamic", "2", _GABAA_TAU) for post in ("tc", "trn")
     ),
+    # one gate for all of the HTC cells' outgoing synapses (the same AS17 kinetics)
+    "HTC": (_ampa("s_ampa_htc", "thalamic"),),
 }
 
 

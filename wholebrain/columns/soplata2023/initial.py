@@ -77,6 +77,24 @@ INITIAL: dict[str, dict[str, tuple[float, float]]] = {
         "s_gabab": _SYN,
         "s_gabaa_trn_trn": _SYN,
     },
+    # last, so that columns without HTC cells draw exactly what they drew before
+    "HTC": {
+        "v": _V0,
+        "m_na": (0.0, 0.01),
+        "h_na": (0.6, 0.2),
+        "n_k": (0.05, 0.05),
+        "m_h": (0.02, 0.02),
+        "p_t": (0.0, 0.01),
+        "q_t": (0.05, 0.1),
+        "p_ht": (0.0, 0.05),
+        "q_ht": (0.2, 0.3),
+        "p_l": (0.0, 0.01),
+        "q_l": (0.8, 0.2),
+        "ca_htc": (5e-5, 1e-5),
+        "p_a": (0.0, 0.01),
+        "p_n": (0.0, 0.05),
+        "s_ampa_htc": _SYN,
+    },
 }
 
 
@@ -118,7 +136,7 @@ def draw_initial_values(
     for (pop, var), parts in chunks.items():
         arr = np.concatenate(parts)
         out.setdefault(pop, {})[var] = arr * b2.mV if var.startswith("v") else arr
-    for pop, v in (("PY", "v_so"), ("IN", "v"), ("TC", "v"), ("TRN", "v")):
+    for pop, v in (("PY", "v_so"), ("IN", "v"), ("TC", "v"), ("TRN", "v"), ("HTC", "v")):
         if pop not in out:
             continue
         # the fast scheme's crossing interpolation and step-averaged gates

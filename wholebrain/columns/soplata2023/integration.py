@@ -116,7 +116,7 @@ frozen_exponential_euler = FrozenExponentialEuler()
 
 
 #: populations whose fast Na activation is a state variable (Traub-type, stiff at 0.025 ms)
-_STIFF = ("TC", "TRN")
+_STIFF = ("TC", "TRN", "HTC")
 
 
 def method(integration: str, population: str):

@@ -40,6 +40,13 @@ class Soplata2023Params:
     # --- population sizes (numCellsScaleFactor of assembleFullSpec) ---------------------
     scale: float = _p(1.0, "1", "cell-count scale factor: PY 100, IN/TC/TRN 20 at scale 1")
     thalamus: bool = field(default=True, metadata={"doc": "build TC and TRN (False: cortex only)"})
+    htc: bool = field(
+        default=False,
+        metadata={
+            "doc": "also build 20 HTC cells per column (scale 1): high-threshold bursting, "
+            "gap-coupled thalamocortical cells, the awake posterior alpha generator (.htc)"
+        },
+    )
 
     # --- PYso (axo-somatic compartment) -------------------------------------------------
     g_leak_so: float = _p(0.0667, "msiemens/cm**2", "PYso leak")
@@ -79,6 +86,20 @@ class Soplata2023Params:
     g_leak_trn: float = _p(0.05, "msiemens/cm**2", "TRN leak")
     g_kleak_trn: float = _p(0.0, "msiemens/cm**2", "TRN K-leak")
     g_t_trn: float = _p(3.0, "msiemens/cm**2", "TRN T-type Ca")
+    # --- HTC (only with htc=True; Li et al. 2017's HTC cell, see .htc; K-leak: g_kleak_tc)
+    g_leak_htc: float = _p(0.01, "msiemens/cm**2", "HTC leak")
+    g_na_htc: float = _p(90.0, "msiemens/cm**2", "HTC fast Na")
+    g_dr_htc: float = _p(10.0, "msiemens/cm**2", "HTC delayed-rectifier K")
+    g_h_htc: float = _p(0.01, "msiemens/cm**2", "HTC H current")
+    g_cat_htc: float = _p(2.1, "msiemens/cm**2", "HTC low-threshold T-type Ca")
+    g_caht_htc: float = _p(3.0, "msiemens/cm**2", "HTC high-threshold T-type Ca")
+    g_cal_htc: float = _p(0.5, "msiemens/cm**2", "HTC L-type Ca")
+    g_ahp_htc: float = _p(0.3, "msiemens/cm**2", "HTC Ca-activated K (AHP)")
+    g_can_htc: float = _p(0.5, "msiemens/cm**2", "HTC Ca-activated cation current")
+    g_gap_htc: float = _p(0.12, "msiemens/cm**2", "HTC gap-junction conductance, summed per cell")
+    htc_weight: float = _p(
+        1.0, "1", "scale of every HTC synapse and gap junction of this column (0: no HTC alpha)"
+    )
 
     # --- synapses: maximal conductances before normalisation ---------------------------
     g_ampa_py_dr: float = _p(0.005, "msiemens/cm**2", "PYso->PYdr AMPA (dose surrogate)")
@@ -95,6 +116,11 @@ class Soplata2023Params:
     g_gabab_trn_tc: float = _p(0.001, "msiemens/cm**2", "TRN->TC GABA_B")
     g_gabaa_trn_trn: float = _p(0.1, "msiemens/cm**2", "TRN->TRN GABA_A")
     g_ampa_tc_trn: float = _p(0.4, "msiemens/cm**2", "TC->TRN AMPA")
+    g_ampa_htc_dr: float = _p(0.005, "msiemens/cm**2", "HTC->PYdr AMPA (as TC->PYdr)")
+    g_ampa_htc_in: float = _p(0.1, "msiemens/cm**2", "HTC->IN AMPA (as TC->IN)")
+    g_ampa_htc_trn: float = _p(0.4, "msiemens/cm**2", "HTC->TRN AMPA (as TC->TRN)")
+    g_ampa_py_htc: float = _p(0.1, "msiemens/cm**2", "PYso->HTC AMPA (tuned, .htc)")
+    g_gabaa_trn_htc: float = _p(0.05, "msiemens/cm**2", "TRN->HTC GABA_A (tuned, .htc)")
     # propofol's direct effect on the four GABA_A synapses
     gabaa_cond_mult: float = _p(3.0, "1", "GABA_A conductance multiplier (propofol 3)")
     gabaa_tau_mult: float = _p(3.0, "1", "GABA_A decay multiplier (propofol 3: 5 -> 15 ms)")
@@ -106,6 +132,7 @@ class Soplata2023Params:
     g_ext_dr: float = _p(0.005, "msiemens/cm**2", "Poisson input onto PYdr (dose surrogate)")
     g_ext_tc: float = _p(0.005, "msiemens/cm**2", "Poisson input onto TC (dose surrogate)")
     g_ext_trn: float = _p(0.005, "msiemens/cm**2", "Poisson input onto TRN (dose surrogate)")
+    g_ext_htc: float = _p(0.01, "msiemens/cm**2", "Poisson input onto HTC (tuned, .htc)")
     poisson_rate_hz: float = _p(40.0, "Hz", "rate of each cell's independent Poisson train")
     tau_ext_ms: float = _p(2.0, "ms", "decay of the Poisson gating (each event adds 1)")
 
@@ -188,14 +215,18 @@ class Soplata2023Params:
     # ------------------------------------------------------------------------------
     @property
     def sizes(self) -> dict[str, int]:
-        """Cells per population in one column (``round(scale * 100)`` etc., as DynaSim)."""
+        """Cells per population in one column (``round(scale * 100)`` etc., as DynaSim);
+        ``HTC`` only with ``htc=True``."""
         n_thal = round(self.scale * 20) if self.thalamus else 0
-        return {
+        sizes = {
             "PY": round(self.scale * 100),
             "IN": round(self.scale * 20),
             "TC": n_thal,
             "TRN": n_thal,
         }
+        if self.htc:  # named only when asked for, as in results made before it existed
+            sizes["HTC"] = n_thal
+        return sizes
 
     def replace(self, **overrides: Any) -> Soplata2023Params:
         """A copy with parameters overridden by name (floats in documented units or
@@ -267,6 +298,10 @@ _WAKE: dict[str, Any] = {
     "g_ampa_tc_in": 0.1 * 0.4,
     "g_ampa_py_tc": 0.4 * 0.4,
     "g_ampa_py_trn": 0.2 * 0.4,
+    # the HTC cells' synapses follow their TC counterparts
+    "g_ampa_htc_dr": 0.004,
+    "g_ampa_htc_in": 0.1 * 0.4,
+    "g_ampa_py_htc": 0.1 * 0.4,
     "g_h": 0.4,
     "g_kleak_tc": 0.001,
     "gabaa_cond_mult": 1.0,

@@ -22,8 +22,10 @@ _CONDUCTANCES = {
     "IN": "g_leak_in g_na_in g_k_in",
     "TC": "g_na_tc g_k_tc g_leak_tc g_kleak_tc g_t_tc g_h",
     "TRN": "g_na_trn g_k_trn g_leak_trn g_kleak_trn g_t_trn",
+    "HTC": "g_leak_htc g_kleak_tc g_na_htc g_dr_htc g_h_htc g_cat_htc g_caht_htc g_cal_htc "
+    "g_ahp_htc g_can_htc",
 }
-_EXT = {"PY": "g_ext_dr", "TC": "g_ext_tc", "TRN": "g_ext_trn"}
+_EXT = {"PY": "g_ext_dr", "TC": "g_ext_tc", "TRN": "g_ext_trn", "HTC": "g_ext_htc"}
 
 Values = dict[str, dict[str, np.ndarray]]
 
@@ -58,8 +60,9 @@ def column_values(
             values["gabaa_tau_mult"] = _per_cell(plist, n, "gabaa_tau_mult")
     for proj, _netcon, nf, _kind in plans:
 
-        def conductance(p, proj=proj):  # g (x propofol's GABA_A multiplier)
-            return getattr(p, proj.g) * (p.gabaa_cond_mult if proj.gabaa else 1.0)
+        def conductance(p, proj=proj):  # g (x propofol's GABA_A multiplier, x htc_weight)
+            htc = p.htc_weight if "HTC" in (proj.pre, proj.post) else 1.0
+            return getattr(p, proj.g) * (p.gabaa_cond_mult if proj.gabaa else 1.0) * htc
 
         w = _per_cell(plist, sizes[proj.post], proj.g, conductance)
         out[proj.post][f"w_{proj.name}"] = w / nf * _MSC
