@@ -38,8 +38,13 @@ def test_a_scan_scores_every_point_against_every_target_and_resumes(
                   duration=DURATION, transient=TRANSIENT, seed=SEED, history=history,
                   workers=2, forward=forward, build_dir=small_brain_build,
                   progress=False)  # fmt: skip
-    res = scan(small_brain(), POINTS, {"truth": target}, **kwargs)
+    raws_dir = tmp_path / "raws"
+    res = scan(small_brain(), POINTS, {"truth": target}, raws_dir=raws_dir, **kwargs)
     assert [r["status"] for r in res.records] == ["ok", "ok", "ok"]
+    # each point keeps its region rates: the propofol end fires its TC cells more than wake
+    rates = [r["rates_hz"] for r in res.records]
+    assert all(len(r["PY"]) == len(small_brain().region_labels) for r in rates)
+    assert rates[1]["PY"] != rates[0]["PY"]
     assert res.best("truth")["params"] == {"propofol_level": 0.6}, res.to_table()
     d = [r["distances"]["default"]["truth"] for r in res.records]
     assert d[1] < 0.5 * min(d[0], d[2]), res.to_table()
@@ -51,6 +56,10 @@ def test_a_scan_scores_every_point_against_every_target_and_resumes(
     # run again with the same history: nothing is simulated, the records are the same
     again = scan(small_brain(), POINTS, {"truth": target}, **kwargs)
     assert again.raws == {} and json.dumps(again.records) == json.dumps(res.records)
+    # with the folder of kept EEG, the replayed points get their sensor EEG back
+    kept = scan(small_brain(), POINTS, {"truth": target}, raws_dir=raws_dir, **kwargs)
+    assert sorted(kept.raws) == [0, 1, 2]
+    assert abs(kept.raws[1].get_data() - res.raws[1].get_data()).max() < 1e-12
     with pytest.raises(ValueError, match="another study"):
         scan(small_brain(), POINTS[:2], {"truth": target}, **kwargs)
 

@@ -30,12 +30,29 @@ PAPER = {
     "gabaa_trn_trn": (20, 20),
     "ampa_tc_trn": (20, 20),
 }
+# the HTC cells (htc=True, the posterior alpha generator) are wired like the TC cells they
+# sit beside: the same fan-in and normalisation as the TC projection they mirror, and
+# all-to-all gap junctions among themselves
+HTC = {
+    "ampa_htc_dr": (20, 4.2),
+    "ampa_htc_in": (20, 20),
+    "ampa_htc_trn": (20, 20),
+    "ampa_py_htc": (100, 100),
+    "gabaa_trn_htc": (20, 20),
+    "gap_htc": (20, 20),
+}
+PAPER_PROJECTIONS = [p for p in PROJECTIONS if p.name in PAPER]
+
+
+def test_every_projection_is_the_papers_or_an_htc_one():
+    assert {p.name for p in PROJECTIONS} == set(PAPER) | set(HTC)
 
 
 @pytest.mark.parametrize("proj", PROJECTIONS, ids=lambda p: p.name)
-def test_paper_sizes_match_the_published_table(proj):
-    netcon, nf = projection_matrix(proj, condition().sizes, "dynasim")
-    inputs, expected_nf = PAPER[proj.name]
+def test_fan_in_and_normalisation_match_the_table(proj):
+    htc = proj.name in HTC
+    netcon, nf = projection_matrix(proj, condition(htc=htc).sizes, "dynasim")
+    inputs, expected_nf = (HTC if htc else PAPER)[proj.name]
     assert nf == pytest.approx(expected_nf)
     fan_in = netcon.sum(axis=0)
     if inputs is not None:
@@ -66,7 +83,7 @@ def test_trn_to_trn_keeps_autapses():
 def test_scale_02_factors():
     sizes = condition(scale=0.2).sizes
     assert sizes == {"PY": 20, "IN": 4, "TC": 4, "TRN": 4}
-    nfs = {p.name: projection_matrix(p, sizes, "dynasim")[1] for p in PROJECTIONS}
+    nfs = {p.name: projection_matrix(p, sizes, "dynasim")[1] for p in PAPER_PROJECTIONS}
     # min((20 + 1 - rr)/(Npost/Npre), Npre)
     assert nfs["ampa_py_dr"] == 20 and nfs["ampa_py_in"] == 20 and nfs["gabaa_in_py"] == 4
     assert nfs["gabaa_in_in"] == 4 and nfs["ampa_tc_dr"] == 4 and nfs["ampa_py_tc"] == 20

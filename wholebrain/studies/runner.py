@@ -173,7 +173,8 @@ class StudyRunner:
     window_s : float
         The longest spectral window the study's features need, s.
     seed, scheduler, workers, threads, forward, build_dir
-        As for :func:`wholebrain.studies.fit.fit`.
+        As for :func:`wholebrain.studies.fit.fit`; ``forward=False`` for a study that
+        measures no EEG (firing rates only).
     """
 
     def __init__(
@@ -218,8 +219,9 @@ class StudyRunner:
             from ..forward import make_forward
 
             forward = make_forward(model.connectome, sensors=measurement, verbose="error")
-        self.forward = forward
-        check_forward(forward, model)
+        self.forward = forward or None  # False: a study of firing rates, no EEG
+        if forward is not False:
+            check_forward(forward, model)
         if measurement is not None:
             missing = sorted(set(measurement.ch_names) - set(forward.ch_names))
             if missing:

@@ -45,11 +45,13 @@ class ScanResult:
     records : list of dict
         Per point, in the order given: ``point`` (index), ``params``, ``status`` (``ok``,
         ``nan``, ``error``), ``features`` and ``distances`` (spec name -> features, and
-        spec name -> target name -> distance), ``run_s``, ``error``.
+        spec name -> target name -> distance), ``rates_hz`` (population -> mean rate per
+        region after the transient), ``run_s``, ``error``.
     targets : dict
         Spec name -> target name -> the target's features.
     raws : dict
-        Point index -> sensor EEG (after the transient) of the points run in this call.
+        Point index -> sensor EEG (after the transient) of the points run in this call, and
+        with ``raws_dir`` of the replayed points whose EEG that folder holds.
     timings : dict
         ``compile_s``, ``wall_s``, ``run_s_mean``.
     """
@@ -102,6 +104,7 @@ def scan(
     build_dir: str | os.PathLike | None = None,
     progress: bool = True,
     measurement: Any = None,
+    raws_dir: str | os.PathLike | None = None,
 ) -> ScanResult:
     """Simulate each of ``points`` once and compare its EEG with every target.
 
@@ -125,6 +128,10 @@ def scan(
         As for :func:`~wholebrain.studies.fit.fit`; by default the first target's, when every
         target is a recording with the same channels (all segments of one recording), and
         none otherwise. Its segment is the shortest target's or the model's analysed time.
+    raws_dir : path, optional
+        Folder that keeps every point's sensor EEG (``point-<i>_raw.fif``, written as the
+        point finishes); points replayed from ``history`` get theirs back from it, so figures
+        of a resumed scan cover every point.
     """
     require_connectome(model, "scanning EEG")
     points = [{str(k): float(v) for k, v in p.items()} for p in points]
@@ -169,6 +176,10 @@ def scan(
             rec.update(failed)
         else:
             raw = raws[i] = runner.sensor_raw(result)
+            rates = result.rates(runner.transient_s)
+            rec["rates_hz"] = {p: [float(x) for x in r] for p, r in rates.items()}
+            if raws_dir is not None:
+                raw.save(_raw_path(raws_dir, i), fmt="double", overwrite=True, verbose="error")
             for s, spec in specs.items():
                 feats = runner.features(raw, spec)
                 rec["features"][s] = feats
@@ -182,6 +193,9 @@ def scan(
             print(f"wholebrain: point {len(log.records)} of {len(points)}: {params}: {what}",
                   file=sys.stderr, flush=True)  # fmt: skip
 
+    if raws_dir is not None:
+        os.makedirs(raws_dir, exist_ok=True)
+        raws.update(_saved_raws(raws_dir, list(log.records)))
     with runner:  # everything replayed from the history: nothing to compile or run
         runner.run([model_changes(model, points[i]) for i in todo], finished)
     return ScanResult(
@@ -207,3 +221,19 @@ def _shared_measurement(targets, groups_in, measurement, duration, transient):
     if m is None or not raws:
         return m
     return m.with_segment(min(m.segment_s, *(r.n_times / r.info["sfreq"] for r in raws)))
+
+
+def _raw_path(folder: str | os.PathLike, point: int) -> str:
+    return os.path.join(folder, f"point-{point}_raw.fif")
+
+
+def _saved_raws(folder: str | os.PathLike, points: Sequence[int]) -> dict[int, Any]:
+    """The sensor EEG kept for replayed ``points`` (those whose file exists)."""
+    import mne
+
+    out = {}
+    for i in points:
+        path = _raw_path(folder, i)
+        if os.path.exists(path):
+            out[i] = mne.io.read_raw_fif(path, preload=True, verbose="error")
+    return out

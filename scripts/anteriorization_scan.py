@@ -1,0 +1,202 @@
+"""Propofol's alpha anteriorization along one drug axis on the whole brain.
+
+The one-axis study of the anteriorization issue. The brain is ``wb.posterior_alpha``: all
+76 tvb76 regions, the visual-thalamus regions with the HTC alpha generator, every other
+region the Soplata/Ching column; one brain-wide ``propofol_level`` moves both thalami and the
+cortex from the ``wake`` (0) to the ``propofol`` (1) physiology. Steps:
+
+1. **The global coupling, fixed beforehand** (``wholebrain.studies.coupling_gain``): the
+   largest of ``--gains`` at which every population of every region fires within x2 of its
+   uncoupled rate, at levels 0 and 1 (``--gain G`` skips this and uses G).
+2. **The scan**: every level of ``--levels`` (default 0, 0.2, ..., 1) runs once from one
+   compiled brain, as Dask tasks, and its sensor EEG, measured the recording's way (its 64
+   grid sensors, Laplacian, grid-row groups, segment length), is scored against the awake,
+   low and high segments of the Purdon recording (relative band power per group, alpha
+   peak, frontal-minus-posterior alpha). The best level of the awake and high segments is
+   the fit; the low segment is *predicted*: its best level along the same axis must fall
+   between them, and its anteriorization too.
+3. **The report**: the feature table per level beside the recorded segments, the
+   acceptance checks of the issue (numbers beside the recorded ones), and the figures in
+   ``--out``: ``anteriorization_vs_level.png``, ``spectra_<group>.png`` (per level, the
+   recordings in black) and ``alpha_topomaps.png``.
+
+Usage (about 1.5 h on 2 cores; runs, journals and sensor EEG are kept in ``--out`` and a
+second call resumes or replays)::
+
+    python scripts/anteriorization_scan.py [--out anteriorization-out] [--duration 6]
+        [--levels 0 0.2 0.4 0.6 0.8 1] [--gain G | --gains 0.5 1 2] [--regions N]
+
+``--regions N`` keeps the first N labels (a quick check; the issue's numbers are on all 76).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+import numpy as np
+
+SEGMENTS = ("awake", "low", "high")
+ANTERIOR = "alpha_front_minus_post"
+#: absolute band powers (dB) whose change from the awake to the high fit is checked
+RISES = ("alpha[frontal]", "slow[frontal]")
+
+
+def brain(args: argparse.Namespace, gain: float):
+    import wholebrain as wb
+
+    con = wb.load_connectome("tvb76")
+    if args.regions:
+        con = con.subset(list(con.labels[: args.regions]))
+    return wb.posterior_alpha(con, global_coupling=gain,
+                              overrides={"integration": args.integration})  # fmt: skip
+
+
+def posterior_peak(raw, groups) -> float:
+    """Alpha peak frequency of the posterior group's mean spectrum (2-s Welch), Hz."""
+    from wholebrain.spectrum import alpha_peak_frequency, spectrum_of
+
+    spec = spectrum_of(raw.get_data(), raw.info["sfreq"], raw.ch_names, window_s=2.0, fmax=45)
+    return alpha_peak_frequency(spec, list(groups["posterior"]))
+
+
+def recorded_side(targets, target_features, duration_s: float):
+    """The recorded segments measured the scan's way: raws, features (the scan's own, plus
+    the posterior alpha peak) and the measurement's channel groups."""
+    from wholebrain.measurement import measurement_of
+
+    m = measurement_of(targets["awake"])
+    m = m.with_segment(min(m.segment_s, duration_s))
+    measured = {s: m.apply(r, recording=True) for s, r in targets.items()}
+    groups = {g: list(c) for g, c in m.groups.items()}
+    feats = {s: dict(target_features[s]) for s in targets}
+    for s, raw in measured.items():
+        feats[s]["posterior_peak"] = posterior_peak(raw, groups)
+    return measured, feats, groups
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--out", default="anteriorization-out")
+    ap.add_argument("--levels", type=float, nargs="+", default=[0, 0.2, 0.4, 0.6, 0.8, 1.0])
+    ap.add_argument("--gain", type=float, default=None, help="skip the coupling step")
+    ap.add_argument("--gains", type=float, nargs="+", default=[0.5, 1.0, 2.0])
+    ap.add_argument("--duration", type=float, default=6.0)
+    ap.add_argument("--transient", type=float, default=1.0)
+    ap.add_argument("--window", type=float, default=2.0, help="Welch window of features, s")
+    ap.add_argument("--integration", default="fast")
+    ap.add_argument("--regions", type=int, default=None)
+    ap.add_argument("--workers", type=int, default=2)
+    ap.add_argument("--seed", type=int, default=1)
+    args = ap.parse_args()
+    if len(args.levels) < 2:
+        ap.error("give at least two levels")
+
+    from wholebrain.objective import FeatureSpec
+    from wholebrain.recorded import load_purdon
+    from wholebrain.studies.coupling_gain import choose_coupling
+    from wholebrain.studies.scan import scan
+
+    out = Path(args.out)
+    out.mkdir(parents=True, exist_ok=True)
+    build = out / "build"
+    gain = args.gain
+    if gain is None:
+        choice = choose_coupling(brain(args, 1.0), args.gains, levels=(0.0, 1.0),
+                                 seed=args.seed, record=out / "coupling.jsonl",
+                                 workers=args.workers, build_dir=build)  # fmt: skip
+        print(choice.to_table())
+        gain = choice.gain
+        if gain == 0:
+            sys.exit("no candidate gain keeps the region rates in range; give lower --gains")
+    model = brain(args, gain)
+    targets = {s: load_purdon(s) for s in SEGMENTS}
+    spec = FeatureSpec(window_s=args.window)
+    absolute = FeatureSpec(relative=False, window_s=args.window)
+    points = [{"propofol_level": float(x)} for x in args.levels]
+    res = scan(model, points, targets, features=spec, extra_features={"absolute": absolute},
+               duration=args.duration, transient=args.transient, seed=args.seed,
+               history=out / "scan.jsonl", raws_dir=out / "raws", workers=args.workers,
+               build_dir=build)  # fmt: skip
+    print(res.to_table())
+
+    measured, rec, groups = recorded_side(
+        targets, res.targets["absolute"], args.duration - args.transient
+    )
+    model_feats = []
+    for r in res.records:
+        f = dict(r["features"].get("absolute", {}))
+        raw = res.raws.get(r["point"])
+        f["posterior_peak"] = posterior_peak(raw, groups) if raw is not None else float("nan")
+        model_feats.append(f)
+    levels = [p["propofol_level"] for p in points]
+    best = {s: res.best(s)["point"] for s in SEGMENTS}
+    report = acceptance(levels, model_feats, rec, best)
+    print(feature_table(levels, model_feats, rec))
+    print(report["text"])
+    rates = {lv: {p: float(np.mean(v)) for p, v in r.get("rates_hz", {}).items()}
+             for lv, r in zip(levels, res.records, strict=True)}  # fmt: skip
+    print("mean rates per level (Hz): " + json.dumps(rates))
+    (out / "summary.json").write_text(json.dumps({
+        "gain": gain, "levels": levels, "best": {s: levels[i] for s, i in best.items()},
+        "model": model_feats, "recorded": rec, "checks": report["checks"], "rates": rates,
+    }, indent=1, default=float))  # fmt: skip
+    import anteriorization_plots as plots
+
+    raws = {lv: res.raws[i] for i, lv in enumerate(levels) if i in res.raws}
+    for path in plots.all_figures(out, levels, model_feats, rec, raws, measured, groups,
+                                  {s: levels[i] for s, i in best.items()}):  # fmt: skip
+        print(f"figure: {path}")
+
+
+def feature_table(levels, model_feats, rec) -> str:
+    keys = [ANTERIOR, "alpha[frontal]", "alpha[posterior]", "slow[frontal]", "beta[frontal]",
+            "posterior_peak"]  # fmt: skip
+    head = f"  {'':<16}" + "".join(f" {k[:16]:>17}" for k in keys)
+    rows = [f"  level {lv:<10g}" + "".join(f" {f.get(k, np.nan):>17.2f}" for k in keys)
+            for lv, f in zip(levels, model_feats, strict=True)]  # fmt: skip
+    rows += [f"  recorded {s:<7}" + "".join(f" {rec[s].get(k, np.nan):>17.2f}" for k in keys)
+             for s in SEGMENTS]  # fmt: skip
+    return "\n".join(["features (absolute dB; peak Hz), the recording's measurement", head,
+                      *rows])  # fmt: skip
+
+
+def acceptance(levels, model_feats, rec, best) -> dict:
+    """The issue's checks: model number, recorded number, verdict."""
+    la, ll, lh = (levels[best[s]] for s in SEGMENTS)
+    fa, fl, fh = (model_feats[best[s]] for s in SEGMENTS)
+    checks = []
+
+    def add(name, model, recorded, ok):
+        checks.append({"check": name, "model": model, "recorded": recorded, "ok": bool(ok)})
+
+    add("levels ordered: awake < high", f"{la:g} < {lh:g}", "awake < high", la < lh)
+    for seg, f, lv in (("awake", fa, la), ("high", fh, lh)):
+        m, r = f[ANTERIOR], rec[seg][ANTERIOR]
+        sign_ok = (m < 0) if seg == "awake" else (m > 0)
+        add(f"anteriorization at the {seg} fit (level {lv:g}), sign and within 8 dB",
+            round(m, 2), round(r, 2), sign_ok and abs(m - r) <= 8.0)  # fmt: skip
+    pk, rpk = fa["posterior_peak"], rec["awake"]["posterior_peak"]
+    add("awake posterior alpha peak within 1 Hz", round(pk, 2), round(rpk, 2),
+        np.isfinite(pk) and abs(pk - rpk) <= 1.0)  # fmt: skip
+    for k in RISES:
+        m, r = fh[k] - fa[k], rec["high"][k] - rec["awake"][k]
+        add(f"{k} rises awake -> high by >= half the recorded change", round(m, 2), round(r, 2),
+            m >= 0.5 * r)  # fmt: skip
+    add("low predicted: its level between the awake and high fits", f"{ll:g}",
+        f"in [{la:g}, {lh:g}]", min(la, lh) <= ll <= max(la, lh))  # fmt: skip
+    lo, hi = sorted((fa[ANTERIOR], fh[ANTERIOR]))
+    add("low predicted: its anteriorization between theirs", round(fl[ANTERIOR], 2),
+        f"in [{lo:.2f}, {hi:.2f}] (recorded low {rec['low'][ANTERIOR]:.2f})",
+        lo <= fl[ANTERIOR] <= hi)  # fmt: skip
+    lines = ["acceptance (model | recorded | verdict)"]
+    lines += [f"  {c['check']:<66} {c['model']!s:>12} | {c['recorded']!s:<28} "
+              f"{'ok' if c['ok'] else 'MISS'}" for c in checks]  # fmt: skip
+    return {"checks": checks, "text": "\n".join(lines)}
+
+
+if __name__ == "__main__":
+    sys.path.insert(0, str(Path(__file__).parent))
+    main()

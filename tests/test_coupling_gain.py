@@ -1,0 +1,67 @@
+"""The global coupling chosen before a study: the largest gain that keeps region rates in range."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from test_fit import needs_cxx, small_brain
+
+from wholebrain.studies.coupling_gain import _judge, choose_coupling
+
+
+def _record(level, gain, py, tc, status="ok"):
+    return {"level": level, "gain": gain, "status": status,
+            "rates_hz": {"PY": list(py), "TC": list(tc)}}  # fmt: skip
+
+
+def test_the_rule_takes_the_largest_gain_below_the_first_failure_and_floors_silent_cells():
+    ref = _record(0.0, 0.0, [10, 20], [0.0, 0.2])
+    records = [
+        ref,
+        _record(0.0, 0.5, [12, 25], [0.9, 0.0]),  # TC under the 1 Hz floor: ratio 1
+        _record(0.0, 1.0, [19, 39], [1.5, 0.1]),  # PY x1.95, TC 1.5/1: passes at x2
+        _record(0.0, 2.0, [25, 30], [0.1, 0.1]),  # PY x2.5: fails
+        _record(0.0, 4.0, [15, 25], [0.5, 0.5]),  # passes, but above a failure
+    ]
+    choice = _judge(records, [0.5, 1.0, 2.0, 4.0], tolerance=2.0, floor_hz=1.0)
+    assert choice.gain == 1.0
+    assert choice.records[1]["ratio"]["TC"] == pytest.approx(1.0)
+    assert choice.records[2]["ratio"]["PY"] == pytest.approx(1.95)
+    assert choice.records[3]["passed"] is False and choice.records[4]["passed"] is True
+    assert "fails" in choice.to_table() and "1.95" in choice.to_table()
+    # a failed run at a level fails its gain there; rates falling count like rising ones
+    records[2] = _record(0.0, 1.0, [4, 20], [0, 0])
+    assert _judge(records, [0.5, 1.0, 2.0, 4.0], 2.0, 1.0).gain == 0.5
+    records[1] = _record(0.0, 0.5, [], [], status="nan")
+    assert _judge(records, [0.5, 1.0, 2.0, 4.0], 2.0, 1.0).gain == 0.0
+
+
+def test_bad_settings_are_refused_before_anything_runs():
+    with pytest.raises(ValueError, match="positive"):
+        choose_coupling(small_brain(), gains=(0.0, 1.0))
+    with pytest.raises(ValueError, match="factor"):
+        choose_coupling(small_brain(), tolerance=0.5)
+    with pytest.raises(ValueError, match="propofol_level"):
+        choose_coupling(small_brain(), levels=())
+
+
+@needs_cxx
+def test_real_runs_strong_coupling_moves_rates_out_of_range_and_the_journal_replays(
+    small_brain_build, tmp_path
+):
+    """Four regions at scale 0.2: a modest gain keeps the rates, a huge one does not."""
+    journal = tmp_path / "coupling.jsonl"
+    kwargs = dict(gains=(0.5, 400.0), levels=(0.0,), duration=0.8, transient=0.3, seed=3,
+                  record=journal, workers=2, build_dir=small_brain_build,
+                  progress=False)  # fmt: skip
+    choice = choose_coupling(small_brain(), **kwargs)
+    by_gain = {r["gain"]: r for r in choice.records}
+    assert set(by_gain) == {0.0, 0.5, 400.0}
+    assert all(r["status"] == "ok" for r in choice.records), choice.to_table()
+    assert by_gain[0.5]["passed"], choice.to_table()
+    assert not by_gain[400.0]["passed"], choice.to_table()
+    assert choice.gain == 0.5
+    py0, py_strong = (np.asarray(by_gain[g]["rates_hz"]["PY"]) for g in (0.0, 400.0))
+    assert not np.allclose(py0, py_strong)
+    again = choose_coupling(small_brain(), **kwargs)  # replayed: nothing runs
+    assert again.gain == choice.gain and again.records == choice.records

@@ -1,0 +1,185 @@
+"""The global coupling of a brain, fixed before a study by a stated criterion.
+
+A whole-brain EEG study should not fit the coupling together with the drug: the two trade
+against each other, and a coupling fitted per segment is one more free parameter per
+segment. :func:`choose_coupling` fixes it beforehand, from the brain alone.
+
+**Criterion: coupling keeps every region's firing within its own column's range.** The
+reference is the same brain at ``global_coupling = 0``: every column alone, with its own
+region overrides, the same seed. A candidate gain passes when, at every checked
+``propofol_level``, every population of every region fires within a factor ``tolerance`` of
+its uncoupled rate (rates under ``floor_hz`` count as ``floor_hz``, so a population that is
+nearly silent alone, such as the wake TC cells, is not judged on a handful of spikes). The
+chosen gain is the largest candidate that passes: the strongest coupling the columns carry
+without the long-range input taking over their dynamics.
+
+Every run is one run of the compiled brain (runs differ only in run fields), as Dask tasks;
+with ``record`` each finished run is appended to a JSON-lines journal and a second call
+replays it.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+from ..brain import BrainModel
+from ..validation import check
+from .parameters import model_changes
+from .runner import StudyRunner, run_failure
+
+__all__ = ["CouplingChoice", "choose_coupling"]
+
+_FORMAT = "wholebrain.coupling-choice/1"
+
+
+@dataclass
+class CouplingChoice:
+    """The chosen gain and what every run measured.
+
+    Attributes
+    ----------
+    gain : float
+        The largest candidate that passed (0 when none did).
+    records : list of dict
+        Per run: ``level``, ``gain``, ``status``, ``rates_hz`` (population -> rate per
+        region), ``ratio`` (population -> the largest factor between a region's rate and its
+        uncoupled rate, after the floor) and ``passed``.
+    tolerance, floor_hz : float
+        The criterion's settings.
+    """
+
+    gain: float
+    records: list[dict]
+    tolerance: float
+    floor_hz: float
+
+    def to_table(self) -> str:
+        """Plain text: per level and gain, the worst factor per population and the verdict."""
+        pops = sorted({p for r in self.records for p in r.get("ratio", {})})
+        lines = [
+            f"global coupling: the largest gain whose region rates stay within "
+            f"x{self.tolerance:g} of the uncoupled brain's (floor {self.floor_hz:g} Hz): "
+            f"{self.gain:g}",
+            f"  {'level':>5} {'gain':>6}" + "".join(f" {p:>6}" for p in pops) + "  verdict",
+        ]
+        for r in self.records:
+            cells = "".join(f" {r['ratio'].get(p, float('nan')):>6.2f}" for p in pops)
+            verdict = "reference" if r["gain"] == 0 else ("ok" if r["passed"] else "fails")
+            if r["status"] != "ok":
+                verdict = r["status"]
+            lines.append(f"  {r['level']:>5g} {r['gain']:>6g}{cells}  {verdict}")
+        return "\n".join(lines)
+
+
+def choose_coupling(
+    model: BrainModel,
+    gains: Sequence[float] = (0.5, 1.0, 2.0),
+    *,
+    levels: Sequence[float] = (0.0, 1.0),
+    tolerance: float = 2.0,
+    floor_hz: float = 1.0,
+    duration: float = 1.5,
+    transient: float = 0.5,
+    seed: int = 0,
+    record: str | os.PathLike | None = None,
+    scheduler: str | None = None,
+    workers: int = 2,
+    threads: int = 1,
+    build_dir: str | os.PathLike | None = None,
+    progress: bool = True,
+) -> CouplingChoice:
+    """Pick the global coupling of ``model`` by the firing-rate criterion (module docstring).
+
+    Parameters
+    ----------
+    model : BrainModel
+        The brain (with a connectome); its own ``global_coupling`` is not used.
+    gains : sequence of float
+        Candidate gains (> 0); gain 0 is always run as the reference.
+    levels : sequence of float
+        ``propofol_level`` values at which the criterion must hold.
+    tolerance : float
+        Allowed factor (> 1) between a region's coupled and uncoupled rate.
+    floor_hz : float
+        Rates below this count as this, Hz.
+    duration, transient : float
+        Seconds simulated and dropped per run.
+    seed, record, scheduler, workers, threads, build_dir, progress
+        As for :func:`wholebrain.studies.scan.scan` (``record``: the runs' journal).
+    """
+    gains = sorted({float(g) for g in gains})
+    if not gains or gains[0] <= 0:
+        raise ValueError(f"candidate gains must be positive, got {gains}")
+    if not levels:
+        raise ValueError("give at least one propofol_level to check the criterion at")
+    if not tolerance > 1:
+        raise ValueError(f"tolerance is a factor and must be > 1, got {tolerance}")
+    if not floor_hz > 0:
+        raise ValueError(f"floor_hz must be positive, got {floor_hz}")
+    check("duration", duration)
+    runs = [(float(lv), g) for lv in levels for g in (0.0, *gains)]
+    runner = StudyRunner(
+        model.replace(global_coupling=max(gains)), "choosing the global coupling",
+        fmt=_FORMAT, key="run", record=record,
+        identity={"runs": runs, "tolerance": tolerance, "floor_hz": floor_hz},
+        duration=duration, transient=transient, window_s=0.0, seed=seed,
+        scheduler=scheduler, workers=workers, threads=threads, build_dir=build_dir,
+        forward=False,
+    )  # fmt: skip
+    log = runner.journal
+    todo = [i for i in range(len(runs)) if i not in log.records]
+
+    def finished(j: int, result, run_s, error) -> None:
+        i = todo[j]
+        level, gain = runs[i]
+        rec = {"run": i, "level": level, "gain": gain, "status": "ok", "rates_hz": {},
+               "run_s": run_s, "error": None}  # fmt: skip
+        failed = run_failure(result, error)
+        if failed is not None:
+            rec.update(failed)
+        else:
+            rates = result.rates(runner.transient_s)
+            rec["rates_hz"] = {p: [float(x) for x in r] for p, r in rates.items()}
+        log.add(rec)
+        if progress:
+            print(f"wholebrain: coupling run {len(log.records)} of {len(runs)} "
+                  f"(level {level:g}, gain {gain:g}): {rec['status']}",
+                  file=sys.stderr, flush=True)  # fmt: skip
+
+    with runner:
+        changes = [model_changes(model, {"propofol_level": lv, "global_coupling": g})
+                   for lv, g in (runs[i] for i in todo)]  # fmt: skip
+        runner.run(changes, finished)
+    records = [dict(log.records[i]) for i in range(len(runs))]
+    return _judge(records, gains, tolerance, floor_hz)
+
+
+def _judge(records: list[dict], gains: list[float], tolerance: float, floor_hz: float):
+    """Fill in ``ratio`` and ``passed`` and pick the gain (see the module docstring)."""
+    reference = {r["level"]: r for r in records if r["gain"] == 0}
+    passing = set(gains)
+    for r in records:
+        ref = reference[r["level"]]
+        r["ratio"], r["passed"] = {}, False
+        if r["status"] != "ok" or ref["status"] != "ok":
+            passing.discard(r["gain"])
+            continue
+        for pop, rates in r["rates_hz"].items():
+            a = np.maximum(np.asarray(rates), floor_hz)
+            b = np.maximum(np.asarray(ref["rates_hz"][pop]), floor_hz)
+            r["ratio"][pop] = float(np.exp(np.abs(np.log(a / b))).max())
+        r["passed"] = bool(max(r["ratio"].values(), default=1.0) <= tolerance)
+        if not r["passed"]:
+            passing.discard(r["gain"])
+    # a gain above one that fails does not count: the criterion asks for a range from 0 up
+    chosen = 0.0
+    for g in gains:
+        if g not in passing:
+            break
+        chosen = g
+    return CouplingChoice(gain=chosen, records=records, tolerance=tolerance, floor_hz=floor_hz)
