@@ -6,8 +6,9 @@ region the Soplata/Ching column; one brain-wide ``propofol_level`` moves both th
 cortex from the ``wake`` (0) to the ``propofol`` (1) physiology. Steps:
 
 1. **The global coupling, fixed beforehand** (``wholebrain.studies.coupling_gain``): the
-   largest of ``--gains`` at which every population of every region fires within x2 of its
-   uncoupled rate, at levels 0 and 1 (``--gain G`` skips this and uses G).
+   largest of ``--gains`` at which every population of every region fires within the range
+   of the uncoupled columns (x1.25 either way), at levels 0 and 1 (``--gain G`` skips this
+   and uses G).
 2. **The scan**: every level of ``--levels`` (default 0, 0.2, ..., 1) runs once from one
    compiled brain, as Dask tasks, and its sensor EEG, measured the recording's way (its 64
    grid sensors, Laplacian, grid-row groups, segment length), is scored against the awake,
@@ -82,7 +83,7 @@ def main() -> None:
     ap.add_argument("--out", default="anteriorization-out")
     ap.add_argument("--levels", type=float, nargs="+", default=[0, 0.2, 0.4, 0.6, 0.8, 1.0])
     ap.add_argument("--gain", type=float, default=None, help="skip the coupling step")
-    ap.add_argument("--gains", type=float, nargs="+", default=[0.5, 1.0, 2.0])
+    ap.add_argument("--gains", type=float, nargs="+", default=[0.125, 0.25, 0.5, 1.0])
     ap.add_argument("--duration", type=float, default=6.0)
     ap.add_argument("--transient", type=float, default=1.0)
     ap.add_argument("--window", type=float, default=2.0, help="Welch window of features, s")

@@ -10,6 +10,8 @@ brain once more through ``wb.compile_brain`` and times a rerun with another glob
     python scripts/bench_brain.py --json
     python scripts/bench_brain.py --models lif_ei izhikevich_stp --regions 4 76 --sim 2
     python scripts/bench_brain.py --regions 76 --threads 1 2 auto --load quiet busy
+    python scripts/bench_brain.py --regions 16 --integration fast --threads 1 \
+        --brains plain posterior_alpha   # what the HTC alpha generator costs
 
 Each model runs at its own integration step unless ``--dt`` is given.
 
@@ -29,20 +31,27 @@ import tempfile
 import benchlib
 
 
-def brain(n: int, model: str, condition: str, gain: float, integration: str = ""):
+def brain(n: int, model: str, condition: str, gain: float, integration: str = "",
+          kind: str = "plain"):  # fmt: skip
+    """The first ``n`` tvb76 regions; ``kind="posterior_alpha"``: wb.posterior_alpha's brain
+    (HTC cells in every column, wired in the visual-thalamus regions among them)."""
     import wholebrain as wb
 
     con = wb.load_connectome("tvb76")
     con = con.subset(con.labels[:n])
+    overrides = benchlib.overrides(model, integration)
+    if kind == "posterior_alpha":
+        return wb.posterior_alpha(con, condition=condition, global_coupling=gain,
+                                  overrides=overrides)  # fmt: skip
     return wb.BrainModel(con, column=model, condition=condition, global_coupling=gain,
-                         overrides=benchlib.overrides(model, integration))  # fmt: skip
+                         overrides=overrides)  # fmt: skip
 
 
 def one(model: str, n: int, backend: str, threads: int | str, sim_s: float, integration: str,
-        args) -> dict:  # fmt: skip
+        kind: str, args) -> dict:  # fmt: skip
     with tempfile.TemporaryDirectory(prefix="wb_bench_brain_") as build:
         build_dir = build if backend != "runtime" else None
-        row = benchlib.measure(brain(n, model, args.condition, 1.0, integration), sim_s,
+        row = benchlib.measure(brain(n, model, args.condition, 1.0, integration, kind), sim_s,
                                backend, threads, build_dir, args.dt)  # fmt: skip
     if args.rerun and backend == "cpp":
         import time
@@ -50,14 +59,14 @@ def one(model: str, n: int, backend: str, threads: int | str, sim_s: float, inte
         import wholebrain as wb
 
         with tempfile.TemporaryDirectory(prefix="wb_bench_rerun_") as build:
-            compiled = wb.compile_brain(brain(n, model, args.condition, 1.0, integration), sim_s,
-                                        threads=threads, build_dir=build)  # fmt: skip
+            compiled = wb.compile_brain(brain(n, model, args.condition, 1.0, integration, kind),
+                                        sim_s, threads=threads, build_dir=build)  # fmt: skip
             compiled.run(seed=1)
             t0 = time.perf_counter()
             compiled.run(seed=1, global_coupling=2.0)  # a parameter change: no compilation
             row["rerun_compile_s"] = 0.0
             row["rerun_total_s"] = round(time.perf_counter() - t0, 2)
-    return {**row, "condition": args.condition}
+    return {**row, "condition": args.condition, "brain": kind}
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -77,28 +86,33 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--sim", type=float, default=1.0, help="simulated seconds")
     ap.add_argument("--rerun", action="store_true", help="also time a rerun with another gain")
     ap.add_argument("--json", action="store_true")
-    ap.add_argument("--one", nargs=6, help=argparse.SUPPRESS)
+    ap.add_argument("--brains", nargs="+", default=["plain"],
+                    choices=["plain", "posterior_alpha"],
+                    help="soplata2023: plain, or wb.posterior_alpha (HTC cells)")  # fmt: skip
+    ap.add_argument("--one", nargs=7, help=argparse.SUPPRESS)
     args = ap.parse_args(argv)
     if args.one:
-        model, n, backend, threads, sim_s, integration = args.one
+        model, n, backend, threads, sim_s, integration, kind = args.one
         threads = threads if threads == "auto" else int(threads)
-        print(json.dumps(one(model, int(n), backend, threads, float(sim_s), integration, args)))
+        print(json.dumps(one(model, int(n), backend, threads, float(sim_s), integration, kind,
+                             args)))  # fmt: skip
         return 0
     options = ("--condition", args.condition, *(["--rerun"] if args.rerun else []),
                *(["--dt", str(args.dt)] if args.dt else []))  # fmt: skip
     rows = []
     for model in args.models:
         schemes = args.integration if model == "soplata2023" else ["-"]
-        for backend, n, integration, threads, kind in itertools.product(
-            args.backends, args.regions, schemes, args.threads, args.load
+        brains = args.brains if model == "soplata2023" else ["plain"]
+        for backend, n, integration, kind_of_brain, threads, kind in itertools.product(
+            args.backends, args.regions, schemes, brains, args.threads, args.load
         ):
-            config = [model, str(n), backend, threads, str(args.sim), integration]
+            config = [model, str(n), backend, threads, str(args.sim), integration, kind_of_brain]
             row = benchlib.run_config(__file__, config, options, kind)
             rows.append(row)
             if args.json:
                 print(json.dumps(row), flush=True)
     if not args.json:
-        benchlib.print_table(rows, extra=("synapses", "rerun_compile_s", "rerun_total_s"))
+        benchlib.print_table(rows, extra=("brain", "synapses", "rerun_compile_s", "rerun_total_s"))
     return 0
 
 

@@ -4,14 +4,22 @@ A whole-brain EEG study should not fit the coupling together with the drug: the 
 against each other, and a coupling fitted per segment is one more free parameter per
 segment. :func:`choose_coupling` fixes it beforehand, from the brain alone.
 
-**Criterion: coupling keeps every region's firing within its own column's range.** The
+**Criterion: coupling keeps every region's firing within the single column's range.** The
 reference is the same brain at ``global_coupling = 0``: every column alone, with its own
-region overrides, the same seed. A candidate gain passes when, at every checked
-``propofol_level``, every population of every region fires within a factor ``tolerance`` of
-its uncoupled rate (rates under ``floor_hz`` count as ``floor_hz``, so a population that is
-nearly silent alone, such as the wake TC cells, is not judged on a handful of spikes). The
-chosen gain is the largest candidate that passes: the strongest coupling the columns carry
-without the long-range input taking over their dynamics.
+region overrides, the same seed; its regions span the range a single column fires in (over
+regions, which at gain 0 are independent draws of the column, and over their differences).
+A candidate gain passes when, at every checked ``propofol_level``, every population of every
+region fires inside that range widened by a factor ``tolerance`` at both ends (rates under
+``floor_hz`` count as ``floor_hz``, so a population that is nearly silent alone, such as the
+wake TC cells, is not judged on a handful of spikes). The chosen gain is the largest
+candidate that passes, with every smaller candidate passing too: the strongest coupling the
+columns carry without the long-range input driving them where no column goes alone.
+
+Why the range and not each region against itself: under propofol a column alternates
+between up and down states about once a second, so the rate of one region in a short window
+is bistable; a region compared with its own uncoupled run fails at any coupling (at 76
+regions, 1 s: TC x16 and TRN x13 at gain 0.125), while the rates of the coupled brain stay
+inside the uncoupled brain's range.
 
 Every run is one run of the compiled brain (runs differ only in run fields), as Dask tasks;
 with ``record`` each finished run is appended to a JSON-lines journal and a second call
@@ -62,8 +70,8 @@ class CouplingChoice:
         """Plain text: per level and gain, the worst factor per population and the verdict."""
         pops = sorted({p for r in self.records for p in r.get("ratio", {})})
         lines = [
-            f"global coupling: the largest gain whose region rates stay within "
-            f"x{self.tolerance:g} of the uncoupled brain's (floor {self.floor_hz:g} Hz): "
+            f"global coupling: the largest gain whose region rates stay within the uncoupled "
+            f"brain's range, x{self.tolerance:g} either way (floor {self.floor_hz:g} Hz): "
             f"{self.gain:g}",
             f"  {'level':>5} {'gain':>6}" + "".join(f" {p:>6}" for p in pops) + "  verdict",
         ]
@@ -81,7 +89,7 @@ def choose_coupling(
     gains: Sequence[float] = (0.5, 1.0, 2.0),
     *,
     levels: Sequence[float] = (0.0, 1.0),
-    tolerance: float = 2.0,
+    tolerance: float = 1.25,
     floor_hz: float = 1.0,
     duration: float = 1.5,
     transient: float = 0.5,
@@ -104,7 +112,7 @@ def choose_coupling(
     levels : sequence of float
         ``propofol_level`` values at which the criterion must hold.
     tolerance : float
-        Allowed factor (> 1) between a region's coupled and uncoupled rate.
+        Factor (> 1) by which a coupled rate may lie outside the uncoupled range.
     floor_hz : float
         Rates below this count as this, Hz.
     duration, transient : float
@@ -126,7 +134,7 @@ def choose_coupling(
     runner = StudyRunner(
         model.replace(global_coupling=max(gains)), "choosing the global coupling",
         fmt=_FORMAT, key="run", record=record,
-        identity={"runs": runs, "tolerance": tolerance, "floor_hz": floor_hz},
+        identity={"runs": runs},  # tolerance and floor only judge: a journal serves any
         duration=duration, transient=transient, window_s=0.0, seed=seed,
         scheduler=scheduler, workers=workers, threads=threads, build_dir=build_dir,
         forward=False,
@@ -172,7 +180,8 @@ def _judge(records: list[dict], gains: list[float], tolerance: float, floor_hz: 
         for pop, rates in r["rates_hz"].items():
             a = np.maximum(np.asarray(rates), floor_hz)
             b = np.maximum(np.asarray(ref["rates_hz"][pop]), floor_hz)
-            r["ratio"][pop] = float(np.exp(np.abs(np.log(a / b))).max())
+            above, below = a.max() / b.max(), b.min() / a.min()
+            r["ratio"][pop] = float(max(above, below, 1.0))
         r["passed"] = bool(max(r["ratio"].values(), default=1.0) <= tolerance)
         if not r["passed"]:
             passing.discard(r["gain"])
