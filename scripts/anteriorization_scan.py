@@ -122,6 +122,13 @@ def main() -> None:
                history=out / "scan.jsonl", raws_dir=out / "raws", workers=args.workers,
                build_dir=build)  # fmt: skip
     print(res.to_table())
+    t = res.timings
+    run_s = [r["run_s"] for r in res.records if r.get("run_s")]
+    print(
+        f"scan: compile {t.get('compile_s', 0):.0f} s, wall {t.get('wall_s', 0):.0f} s in this "
+        f"call; run time per point {np.mean(run_s):.0f} s "
+        f"({np.mean(run_s) / args.duration:.0f} s per simulated second, one thread each)"
+    )
 
     measured, rec, groups = recorded_side(
         targets, res.targets["absolute"], args.duration - args.transient
