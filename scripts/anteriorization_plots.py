@@ -81,15 +81,18 @@ def plot_topomaps(out: Path, raws, measured) -> Path:
     """Relative alpha per channel: every level (top) and the recordings (bottom)."""
     panels = [(f"level {lv:g}", r) for lv, r in raws.items()]
     panels += [(f"recorded {s}", r) for s, r in measured.items()]
-    values = [_alpha_db(r) for _, r in panels]
+    # every map on the recording's layout: the model's channels are the recording's, but
+    # its positions are where the forward model put them on the head, another projection
+    layout = next(iter(measured.values())).info
+    values = [_alpha_db(r)[[r.ch_names.index(c) for c in layout.ch_names]] for _, r in panels]
     vlim = (min(v.min() for v in values), max(v.max() for v in values))
     ncol = max(len(raws), len(measured))
     fig = Figure(figsize=(2.6 * ncol, 5.6))
-    for k, ((name, raw), v) in enumerate(zip(panels, values, strict=True)):
+    for k, ((name, _), v) in enumerate(zip(panels, values, strict=True)):
         pos = k + 1 if k < len(raws) else ncol + 1 + k - len(raws)
         ax = fig.add_subplot(2, ncol, pos)
-        im, _ = mne.viz.plot_topomap(v, raw.info, axes=ax, show=False, cmap="viridis",
-                                     sphere=topomap_sphere(raw.info), vlim=vlim)  # fmt: skip
+        im, _ = mne.viz.plot_topomap(v, layout, axes=ax, show=False, cmap="viridis",
+                                     sphere=topomap_sphere(layout), vlim=vlim)  # fmt: skip
         ax.set_title(name, fontsize=9)
     fig.colorbar(im, ax=fig.axes, label="alpha / 0.5-30 Hz power (dB)", shrink=0.7)
     return save_figure(fig, out / "alpha_topomaps.png")
