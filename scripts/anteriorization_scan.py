@@ -63,15 +63,11 @@ def posterior_peak(raw, groups) -> float:
     return alpha_peak_frequency(spec, list(groups["posterior"]))
 
 
-def recorded_side(targets, target_features, duration_s: float):
+def recorded_side(targets, target_features, measurement):
     """The recorded segments measured the scan's way: raws, features (the scan's own, plus
     the posterior alpha peak) and the measurement's channel groups."""
-    from wholebrain.measurement import measurement_of
-
-    m = measurement_of(targets["awake"])
-    m = m.with_segment(min(m.segment_s, duration_s))
-    measured = {s: m.apply(r, recording=True) for s, r in targets.items()}
-    groups = {g: list(c) for g, c in m.groups.items()}
+    measured = {s: measurement.apply(r, recording=True) for s, r in targets.items()}
+    groups = {g: list(c) for g, c in measurement.groups.items()}
     feats = {s: dict(target_features[s]) for s in targets}
     for s, raw in measured.items():
         feats[s]["posterior_peak"] = posterior_peak(raw, groups)
@@ -130,9 +126,7 @@ def main() -> None:
         f"({np.mean(run_s) / args.duration:.0f} s per simulated second, one thread each)"
     )
 
-    measured, rec, groups = recorded_side(
-        targets, res.targets["absolute"], args.duration - args.transient
-    )
+    measured, rec, groups = recorded_side(targets, res.targets["absolute"], res.measurement)
     model_feats = []
     for r in res.records:
         f = dict(r["features"].get("absolute", {}))

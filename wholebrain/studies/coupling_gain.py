@@ -36,7 +36,6 @@ from dataclasses import dataclass
 import numpy as np
 
 from ..brain import BrainModel
-from ..validation import check
 from .parameters import model_changes
 from .runner import StudyRunner, run_failure
 
@@ -55,8 +54,8 @@ class CouplingChoice:
         The largest candidate that passed (0 when none did).
     records : list of dict
         Per run: ``level``, ``gain``, ``status``, ``rates_hz`` (population -> rate per
-        region), ``ratio`` (population -> the largest factor between a region's rate and its
-        uncoupled rate, after the floor) and ``passed``.
+        region), ``ratio`` (population -> the factor by which the region furthest outside
+        the uncoupled range lies outside it, 1 inside, after the floor) and ``passed``.
     tolerance, floor_hz : float
         The criterion's settings.
     """
@@ -129,7 +128,6 @@ def choose_coupling(
         raise ValueError(f"tolerance is a factor and must be > 1, got {tolerance}")
     if not floor_hz > 0:
         raise ValueError(f"floor_hz must be positive, got {floor_hz}")
-    check("duration", duration)
     runs = [(float(lv), g) for lv in levels for g in (0.0, *gains)]
     runner = StudyRunner(
         model.replace(global_coupling=max(gains)), "choosing the global coupling",
@@ -151,8 +149,7 @@ def choose_coupling(
         if failed is not None:
             rec.update(failed)
         else:
-            rates = result.rates(runner.transient_s)
-            rec["rates_hz"] = {p: [float(x) for x in r] for p, r in rates.items()}
+            rec["rates_hz"] = runner.region_rates(result)
         log.add(rec)
         if progress:
             print(f"wholebrain: coupling run {len(log.records)} of {len(runs)} "

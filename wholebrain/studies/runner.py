@@ -219,7 +219,7 @@ class StudyRunner:
             from ..forward import make_forward
 
             forward = make_forward(model.connectome, sensors=measurement, verbose="error")
-        self.forward = forward or None  # False: a study of firing rates, no EEG
+        self.forward = None if forward is False else forward  # False: firing rates, no EEG
         if forward is not False:
             check_forward(forward, model)
         if measurement is not None:
@@ -263,6 +263,11 @@ class StudyRunner:
         """The sensor EEG of a run after the transient, measured as the recording is."""
         raw = self.forward.to_raw(result).crop(tmin=self.transient_s)
         return raw if self.measurement is None else self.measurement.apply(raw)
+
+    def region_rates(self, result: Any) -> dict[str, list[float]]:
+        """Mean rate per population and region after the transient, Hz (JSON-ready)."""
+        rates = result.rates(self.transient_s)
+        return {pop: [float(x) for x in r] for pop, r in rates.items()}
 
     def features(self, raw: Any, spec: FeatureSpec) -> dict[str, float]:
         """Summary features of sensor EEG, grouped like the forward model's sensors."""

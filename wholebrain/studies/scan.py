@@ -54,12 +54,15 @@ class ScanResult:
         with ``raws_dir`` of the replayed points whose EEG that folder holds.
     timings : dict
         ``compile_s``, ``wall_s``, ``run_s_mean``.
+    measurement : Measurement or None
+        How model and targets were measured (sensors, reference, groups, segment).
     """
 
     records: list[dict]
     targets: dict[str, dict[str, dict[str, float]]]
     raws: dict[int, Any] = field(default_factory=dict)
     timings: dict[str, float] = field(default_factory=dict)
+    measurement: Any = None
 
     def best(self, target: str, spec: str = "default") -> dict:
         """The record closest to ``target`` under the named spec."""
@@ -176,8 +179,7 @@ def scan(
             rec.update(failed)
         else:
             raw = raws[i] = runner.sensor_raw(result)
-            rates = result.rates(runner.transient_s)
-            rec["rates_hz"] = {p: [float(x) for x in r] for p, r in rates.items()}
+            rec["rates_hz"] = runner.region_rates(result)
             if raws_dir is not None:
                 raw.save(_raw_path(raws_dir, i), fmt="double", overwrite=True, verbose="error")
             for s, spec in specs.items():
@@ -203,6 +205,7 @@ def scan(
         targets=target_feats,
         raws=raws,
         timings=runner.timings(),
+        measurement=measured,
     )
 
 
