@@ -7,9 +7,13 @@ and what fidelity to the authors' runs is checked with.
 ``integration="fast"`` takes a 2.5 times longer step (:data:`FAST_DT_MS` = 0.025 ms) and
 changes four things, each for a measured reason:
 
-* the cortical cells (PY, IN) keep forward Euler; TC and TRN, whose Traub-type Na
-  activation is a state variable and stiff at this step, use the exponential integrator
-  below (:func:`method`);
+* the cortical cells (PY, IN) take the Euler-matched two-step update
+  (:class:`EulerMatched`), whose leading error is forward Euler's at 0.01 ms: DynaSim's
+  dynamics, step error included. The thalamic cells (TC, TRN, HTC), whose Traub-type Na
+  activation is a state variable and stiff at this step, stay on DynaSim's scheme, forward
+  Euler at 0.01 ms, on a clock of their own (:func:`group_dt_ms`): the Euler-matched update
+  diverges on them within 2 ms, and the frozen exponential step below, stable at 0.025 ms,
+  makes the wake TC cell fire where DynaSim's is silent;
 * the synaptic gates driven by a cell's own voltage are advanced after the potentials, with
   the drive averaged along the step (:mod:`.gates`), so that the charge of a spike does not
   depend on where the coarse samples fall on its peak;
@@ -18,7 +22,8 @@ changes four things, each for a measured reason:
   (:func:`.depression.emulated_reset`);
 * the Poisson drive draws the exact count of each step.
 
-:data:`frozen_exponential_euler` advances every state variable ``x`` with
+:data:`frozen_exponential_euler` (kept for measurements, ``scripts/interneuron_fi.py``, and
+no longer on the fast scheme's path) advances every state variable ``x`` with
 ``dx/dt = f(x, ...)`` by
 
     x <- x + dt * f * exprel(A * dt),      A = d f_frozen / dx,
@@ -34,19 +39,22 @@ and the Na-pool terms make them nonlinear in their own variable); this is the sa
 the nonlinear parts frozen, as a Brian2 ``StateUpdateMethod`` that runs through the usual
 code generation on every backend.
 
-Status: close to the DynaSim scheme but not within every tolerance of the
-fast-integration issue, so no default uses it. ``scripts/fidelity_soplata2023.py``, 6 s per
-seed, against the DynaSim scheme on the same seeds:
+Status: not within every tolerance of the fast-integration issue, so no default uses it.
+``scripts/fidelity_soplata2023.py``, 6 s per seed, seeds 1-6, against the DynaSim scheme on
+the same seeds (session 13, with the Euler-matched cortex):
 
-* ``propofol`` (12 seeds): PY -3%, IN +7%, TC +24%, TRN +8%, mean res -3.9%, regime shares
-  within the seed spread (continuous 0.35 against 0.18, SD 0.41), band peaks within 1 Hz
-  except 8-20 Hz (-1.02 Hz; seed SD 1.4 Hz). TC's difference is one standard error of the
-  two means (SD 3.9 and 4.6 Hz);
-* ``wake`` (6 seeds): rates within 10%, the 8-14 Hz peak +0.4 Hz, 8-20 Hz +1.1 Hz; mean res
-  -10% with the same depression count per spike (mean N 6.28 against 6.30): the spike
-  pattern differs, the slow-band power is 0.44 against 0.56 of the total;
-* ``cortex_only`` (6 seeds): rates within 4%, mean res -2.5%, the 8-14 Hz peak +1.2 Hz
-  (seed SD 0.8-1.7 Hz).
+* ``cortex_only``: PY -0.2%, IN -1%, mean res 0.0%, 8-14 Hz peak -0.3 Hz;
+* ``wake``: PY 0%, IN +4%, mean res +4% (it was -10% with forward Euler at 0.025 ms, whose
+  PY cells burst less: ISIs under 25 ms 0.21 of all against 0.31; with the Euler-matched
+  step 0.308 against 0.308, ``scripts/euler_matched_pyramidal.py``). **But** TC fires at
+  0.57 Hz in 5 of 6 seeds (DynaSim scheme: silent in all 6), TRN is +31% and the proxy's
+  slow share falls from 0.56 to 0.16: the thalamic cells' exponential step, not the cortex,
+  is now what differs, near TC's rebound threshold;
+* ``propofol``: PY -1%, IN +10%, TC +39%, TRN +13%, mean res -1%, continuous share 0.3
+  against 0.1 (two of six seeds continuous; seed SD of TC about 4 Hz).
+
+Before the Euler-matched cortex (forward Euler for PY and IN at 0.025 ms, 12 seeds under
+propofol): propofol TC +24%, wake mean res -10%, cortex_only 8-14 Hz peak +1.2 Hz.
 
 With the crossing interpolated instead of drawn, large N was too common and the column sat
 in the continuous regime 0.83 of the time (seeds 7-12; DynaSim scheme 0.27), with TC +85%.
@@ -115,12 +123,109 @@ class FrozenExponentialEuler(StateUpdateMethod):
 frozen_exponential_euler = FrozenExponentialEuler()
 
 
-#: populations whose fast Na activation is a state variable (Traub-type, stiff at 0.025 ms)
-_STIFF = ("TC", "TRN", "HTC")
+class EulerMatched(StateUpdateMethod):
+    """A two-step explicit scheme whose leading error is forward Euler's at a smaller step.
+
+    Forward Euler with step ``h`` follows, to second order in ``h``, the exact flow of the
+    modified field ``f - (h/2) f'f`` (backward error analysis; Hairer, Lubich & Wanner,
+    *Geometric Numerical Integration*, ch. IX). Euler with a step ``H`` applied to
+    ``g = f + ((H - h)/2) f'f`` therefore follows the same modified field as Euler at ``h``.
+    ``f'f`` is the time derivative of ``f`` along the solution, which the last step gives as
+    ``(f_n - f_(n-1))/H``, so that
+
+        x <- x + H * ((1 + c) * f_n - c * f_(n-1)),      c = (1 - h/H)/2.
+
+    At ``H = h`` this is forward Euler; at ``c = 1/2`` it would be Adams-Bashforth 2.
+    The first step of a run (``t < dt``) is Euler's, with no history. The previous rate of
+    every variable is a state variable ``fprev_<name>`` (:func:`history_declarations`), so
+    it is kept by checkpoints and carried across chunks like the rest of the state.
+
+    The column's published dynamics are Euler's at 0.01 ms, with that step's error: the
+    wake PY cell's burst structure is not converged there (its share of inter-spike
+    intervals under 25 ms is 0.21, 0.31, 0.35 and 0.36 at 0.025, 0.01, 0.005 and 0.0025 ms).
+    A more accurate scheme at 0.025 ms misses DynaSim's dynamics as much as a less accurate
+    one; this one reproduces Euler at 0.01 ms (``scripts/euler_matched_pyramidal.py``).
+
+    Variables whose equation is linear in themselves and involves no other state variable
+    (the Poisson gate ``s_ext``, the depression resources, decaying conductances) take
+    Euler's step at ``H``: events jump them, which a rate history would smear over a step,
+    and their time constants (>= 2 ms) make the two steps' difference negligible.
+    """
+
+    def __init__(self, reference_dt_ms: float) -> None:
+        self.reference_dt_ms = float(reference_dt_ms)
+
+    def __call__(self, equations, variables=None, method_options=None):
+        extract_method_options(method_options, {})
+        if equations.is_stochastic:
+            raise UnsupportedEquationsException("stochastic equations are not supported")
+        states = {sp.Symbol(n, real=True) for n in equations.diff_eq_names}
+        # dt is in seconds in the generated code; c = 0 at the reference step
+        code = [f"_c = 0.5 - {0.5e-3 * self.reference_dt_ms!r}/dt", "_started = int(t > 0.5*dt)"]
+        names = []
+        for name, expr in equations.get_substituted_expressions(variables):
+            var = sp.Symbol(name, real=True)
+            f = str_to_sympy(expr.code, variables)
+            code.append(f"_f_{name} = {sympy_to_str(f)}")
+            if _relaxes(f, var, states):
+                code.append(f"_{name} = {name} + dt*_f_{name}")
+            else:
+                code.append(
+                    f"_{name} = {name} + dt*(_f_{name} + _c*_started*(_f_{name} - fprev_{name}))"
+                )
+                code.append(f"fprev_{name} = _f_{name}")
+            names.append(name)
+        code += [f"{name} = _{name}" for name in names]
+        return "\n".join(code)
+
+
+def _relaxes(f: sp.Expr, var: sp.Symbol, states: set[sp.Symbol]) -> bool:
+    """Whether ``dvar/dt = f`` is a linear relaxation: linear in ``var``, no other state."""
+    if (f.free_symbols & states) - {var}:
+        return False
+    return sp.Poly(sp.expand(f), var).degree() <= 1 if f.has(var) else True
+
+
+def history_declarations(text: str) -> str:
+    """``fprev_<name> : <unit>/second`` for every ODE of ``text`` (:class:`EulerMatched`)."""
+    import brian2 as b2
+    from brian2.units.fundamentalunits import DIMENSIONLESS, get_unit
+
+    lines, eqs = [], b2.Equations(text)
+    for name in eqs.diff_eq_names:
+        dim = eqs[name].dim
+        unit = "hertz" if dim == DIMENSIONLESS else repr(get_unit(dim / b2.second.dim))
+        lines.append(f"fprev_{name} : {unit}")
+    return "\n".join(sorted(lines)) + "\n"
+
+
+#: populations whose fast Na activation is a state variable (Traub-type): too stiff for the
+#: Euler-matched step at 0.025 ms (it diverges within 2 ms), and off DynaSim's dynamics with
+#: the frozen exponential step (wake TC fires in 5 of 6 seeds where DynaSim's is silent)
+THALAMIC = ("TC", "TRN", "HTC")
+#: the fast scheme's method for the cortical cells: Euler's error at DynaSim's step
+euler_matched = EulerMatched(DT_MS["dynasim"])
 
 
 def method(integration: str, population: str):
     """The Brian2 ``method`` of one population's NeuronGroup under the named scheme."""
-    if integration == "dynasim" or population not in _STIFF:
+    if integration == "dynasim" or population in THALAMIC:
         return "euler"
-    return frozen_exponential_euler
+    return euler_matched
+
+
+def group_dt_ms(integration: str, population: str) -> float | None:
+    """The population's own step, ms, where it differs from the scheme's (None: the scheme's).
+
+    The fast scheme keeps the thalamic cells on DynaSim's scheme, forward Euler at 0.01 ms,
+    on a clock of their own; their synaptic gates, Poisson draws and previous potential
+    follow that clock, and the cortex reads their gates at its own step.
+    """
+    if integration != "dynasim" and population in THALAMIC:
+        return DT_MS["dynasim"]
+    return None
+
+
+def keeps_history(integration: str, population: str) -> bool:
+    """Whether the population's method needs :func:`history_declarations`."""
+    return method(integration, population) is euler_matched
