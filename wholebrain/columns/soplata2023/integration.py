@@ -13,7 +13,7 @@ changes four things, each for a measured reason:
   activation is a state variable and stiff at this step, stay on DynaSim's scheme, forward
   Euler at 0.01 ms, on a clock of their own (:func:`group_dt_ms`): the Euler-matched update
   diverges on them within 2 ms, and the frozen exponential step below, stable at 0.025 ms,
-  makes the wake TC cell fire where DynaSim's is silent;
+  puts the propofol TC rate 39% above the DynaSim scheme's;
 * the synaptic gates driven by a cell's own voltage are advanced after the potentials, with
   the drive averaged along the step (:mod:`.gates`), so that the charge of a spike does not
   depend on where the coarse samples fall on its peak;
@@ -39,19 +39,24 @@ and the Na-pool terms make them nonlinear in their own variable); this is the sa
 the nonlinear parts frozen, as a Brian2 ``StateUpdateMethod`` that runs through the usual
 code generation on every backend.
 
-Status: not within every tolerance of the fast-integration issue, so no default uses it.
-``scripts/fidelity_soplata2023.py``, 6 s per seed, seeds 1-6, against the DynaSim scheme on
-the same seeds (session 13, with the Euler-matched cortex):
+Status: no default uses it yet. ``scripts/fidelity_soplata2023.py``, 6 s per seed, against
+the DynaSim scheme on the same seeds (session 14, thalamus on its own 0.01-ms clock):
 
-* ``cortex_only``: PY -0.2%, IN -1%, mean res 0.0%, 8-14 Hz peak -0.3 Hz;
-* ``wake``: PY 0%, IN +4%, mean res +4% (it was -10% with forward Euler at 0.025 ms, whose
-  PY cells burst less: ISIs under 25 ms 0.21 of all against 0.31; with the Euler-matched
-  step 0.308 against 0.308, ``scripts/euler_matched_pyramidal.py``). **But** TC fires at
-  0.57 Hz in 5 of 6 seeds (DynaSim scheme: silent in all 6), TRN is +31% and the proxy's
-  slow share falls from 0.56 to 0.16: the thalamic cells' exponential step, not the cortex,
-  is now what differs, near TC's rebound threshold;
-* ``propofol``: PY -1%, IN +10%, TC +39%, TRN +13%, mean res -1%, continuous share 0.3
-  against 0.1 (two of six seeds continuous; seed SD of TC about 4 Hz).
+* ``cortex_only`` (seeds 1-6): PY -0.1%, IN -1.0%, mean res +0.1%, 8-14 Hz peak -0.3 Hz;
+* ``propofol`` (seeds 1-6): PY -0.8%, IN -1.7%, TC -3.8%, TRN +1.0%, mean res +0.2%, every
+  band peak within 0.42 Hz, continuous share 0 against 0.1 (seed SD 0.24);
+* ``wake`` (seeds 1-40): PY 0.0%, IN +0.8%, TRN +2.9%, mean res +0.8%, band peaks within
+  0.65 Hz. The wake TC cells are bistable in both schemes: silent, or firing rebound bursts
+  once started. The DynaSim scheme's fire in 21 of 40 seeds, the fast scheme's in 26 of 40
+  (Fisher p = 0.36), at 0.564 and 0.575 Hz when they fire (+2.0%). The mean TC rate, a
+  mixture of the two, is +26% (0.296 and 0.374 Hz, seed SD 0.36 in both: one standard error
+  of the difference). Seeds 1-6 alone had made the DynaSim scheme's TC look silent.
+
+What keeps it from being the default: the Table 1 trend (``scripts/table1_soplata2023.py``),
+which both schemes miss at x = 0.002, and a decision on the wake TC mean rate above.
+
+With the thalamus on the frozen exponential step at 0.025 ms (session 13): wake TC active
+in 5 of 6 seeds (DynaSim scheme, seeds 1-6: 0 of 6), propofol TC +39%.
 
 Before the Euler-matched cortex (forward Euler for PY and IN at 0.025 ms, 12 seeds under
 propofol): propofol TC +24%, wake mean res -10%, cortex_only 8-14 Hz peak +1.2 Hz.
@@ -183,25 +188,42 @@ def _relaxes(f: sp.Expr, var: sp.Symbol, states: set[sp.Symbol]) -> bool:
     """Whether ``dvar/dt = f`` is a linear relaxation: linear in ``var``, no other state."""
     if (f.free_symbols & states) - {var}:
         return False
-    return sp.Poly(sp.expand(f), var).degree() <= 1 if f.has(var) else True
+    if not f.has(var):
+        return True
+    try:
+        return sp.Poly(sp.expand(f), var).degree() <= 1
+    except sp.PolynomialError:  # var inside a function sympy cannot expand (int(), ...)
+        return False
+
+
+#: SI base units, in the order of a Brian2 ``Dimension``'s exponents
+_BASE_UNITS = ("metre", "kilogram", "second", "amp", "kelvin", "mole", "candela")
+
+
+def _rate_unit(dim) -> str:
+    """The unit of ``d(variable)/dt`` for a variable of dimension ``dim``, in base units.
+
+    Written out in base units because Brian2's preferred display unit for a dimension
+    depends on the units a process has used (``mvolt`` after some scripts), and equations
+    accept only unscaled units.
+    """
+    exps = list(dim._dims)
+    exps[2] -= 1  # per second
+    return " * ".join(f"{u}**{e:g}" for u, e in zip(_BASE_UNITS, exps, strict=True) if e)
 
 
 def history_declarations(text: str) -> str:
     """``fprev_<name> : <unit>/second`` for every ODE of ``text`` (:class:`EulerMatched`)."""
     import brian2 as b2
-    from brian2.units.fundamentalunits import DIMENSIONLESS, get_unit
 
-    lines, eqs = [], b2.Equations(text)
-    for name in eqs.diff_eq_names:
-        dim = eqs[name].dim
-        unit = "hertz" if dim == DIMENSIONLESS else repr(get_unit(dim / b2.second.dim))
-        lines.append(f"fprev_{name} : {unit}")
+    eqs = b2.Equations(text)
+    lines = [f"fprev_{name} : {_rate_unit(eqs[name].dim)}" for name in eqs.diff_eq_names]
     return "\n".join(sorted(lines)) + "\n"
 
 
 #: populations whose fast Na activation is a state variable (Traub-type): too stiff for the
 #: Euler-matched step at 0.025 ms (it diverges within 2 ms), and off DynaSim's dynamics with
-#: the frozen exponential step (wake TC fires in 5 of 6 seeds where DynaSim's is silent)
+#: the frozen exponential step (propofol TC +39%)
 THALAMIC = ("TC", "TRN", "HTC")
 #: the fast scheme's method for the cortical cells: Euler's error at DynaSim's step
 euler_matched = EulerMatched(DT_MS["dynasim"])
