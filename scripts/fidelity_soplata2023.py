@@ -101,17 +101,18 @@ def bistable_checks(fast: list[dict], slow: list[dict]) -> list[tuple[str, bool,
     for key in (k for k in fast[0] if k.startswith("rate_")):
         f = np.array([r[key] for r in fast])
         s = np.array([r[key] for r in slow])
-        if not any(0 < (x > 0).sum() < len(x) for x in (f, s)):
+        fa, sa = f > 0, s > 0
+        kf, ks = int(fa.sum()), int(sa.sum())
+        if not (0 < kf < len(f) or 0 < ks < len(s)):
             continue
-        kf, ks = int((f > 0).sum()), int((s > 0).sum())
         p = fisher_exact([[kf, len(f) - kf], [ks, len(s) - ks]])[1]
         out.append((f"{key} active", p >= 0.05,
                     f"{kf}/{len(f)} seeds against {ks}/{len(s)} (Fisher p = {p:.2f})"))  # fmt: skip
         if kf and ks:
-            rel = f[f > 0].mean() / s[s > 0].mean() - 1
+            mf, ms = f[fa].mean(), s[sa].mean()
+            rel = mf / ms - 1
             out.append((f"{key} when active", abs(rel) <= RATE_TOL,
-                        f"{f[f > 0].mean():.3g} against {s[s > 0].mean():.3g} Hz "
-                        f"({rel:+.1%}, tolerance 20%)"))  # fmt: skip
+                        f"{mf:.3g} against {ms:.3g} Hz ({rel:+.1%}, tolerance 20%)"))  # fmt: skip
     return out
 
 

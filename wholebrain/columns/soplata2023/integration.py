@@ -196,8 +196,9 @@ def _relaxes(f: sp.Expr, var: sp.Symbol, states: set[sp.Symbol]) -> bool:
         return False
 
 
-#: SI base units, in the order of a Brian2 ``Dimension``'s exponents
-_BASE_UNITS = ("metre", "kilogram", "second", "amp", "kelvin", "mole", "candela")
+#: SI base units and their symbols in Brian2's ``Dimension.get_dimension``
+_BASE_UNITS = {"metre": "m", "kilogram": "kg", "second": "s", "amp": "A", "kelvin": "K",
+               "mole": "mol", "candela": "cd"}  # fmt: skip
 
 
 def _rate_unit(dim) -> str:
@@ -207,9 +208,8 @@ def _rate_unit(dim) -> str:
     depends on the units a process has used (``mvolt`` after some scripts), and equations
     accept only unscaled units.
     """
-    exps = list(dim._dims)
-    exps[2] -= 1  # per second
-    return " * ".join(f"{u}**{e:g}" for u, e in zip(_BASE_UNITS, exps, strict=True) if e)
+    exps = {u: dim.get_dimension(sym) - (u == "second") for u, sym in _BASE_UNITS.items()}
+    return " * ".join(f"{u}**{e:g}" for u, e in exps.items() if e)
 
 
 def history_declarations(text: str) -> str:
