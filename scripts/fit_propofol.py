@@ -89,7 +89,7 @@ def main() -> None:
     ap.add_argument("--segments", nargs="+", default=["awake", "high"])
     ap.add_argument("--regions", nargs="+", default=REGIONS, help="labels, or all")
     ap.add_argument("--scale", type=float, default=1.0, help="column size (1 = the paper's)")
-    ap.add_argument("--integration", default="dynasim", help="dynasim | fast")
+    ap.add_argument("--integration", default="fast", help="fast (a brain's default) | dynasim")
     ap.add_argument("--gain", type=float, default=2.0)
     ap.add_argument("--duration", type=float, default=6.0)
     ap.add_argument("--transient", type=float, default=1.0)

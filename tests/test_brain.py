@@ -46,15 +46,33 @@ def test_gain_zero_brain_is_exactly_independent_columns():
     assert a.provenance["synapses"]["long_range_PY_PY"] == receiving * 20 * 20  # cells x K
 
 
-def test_a_spike_arrives_after_tract_length_over_velocity():
+def test_a_brain_defaults_to_the_fast_integration_and_one_column_to_dynasims():
+    con = toy_connectome([[0, 1], [1, 0]], [[0, 30], [30, 0]])
+    brain = wb.BrainModel(con, overrides=SMALL)
+    assert brain.overrides["integration"] == "fast"  # explicit in the description
+    assert {p.integration for p in brain.column_params()} == {"fast"}
+    assert brain.describe()["overrides"]["integration"] == "fast"
+    assert wb.BrainModel.independent(2).column_params()[0].integration == "fast"
+    assert wb.BrainModel.single_column().column_params()[0].integration == "dynasim"
+    kept = wb.BrainModel(con, overrides={"integration": "dynasim"})
+    assert kept.column_params()[1].integration == "dynasim"
+    other = wb.BrainModel(con, column="lif_ei", condition="default")
+    assert "integration" not in other.overrides  # a model without brain defaults
+
+
+@pytest.mark.parametrize("integration", ["fast", "dynasim"])
+def test_a_spike_arrives_after_tract_length_over_velocity(integration):
     """R0 -> R1 only, 30 mm at 3 m/s: every long-range conductance jump in R1 follows a
-    spike of R0 by 10 ms (to one step)."""
+    spike of R0 by 10 ms (to one step of the scheme)."""
+    from wholebrain.columns.soplata2023 import DT_MS
+
     con = toy_connectome([[0, 0], [1, 0]], [[0, 30], [30, 0]])
     model = wb.BrainModel(
         con, global_coupling=1.0, velocity=3.0, long_range_inputs=2, receivers=("PY",),
-        overrides=SMALL,
+        overrides={**SMALL, "integration": integration},
     )  # fmt: skip
-    res = wb.simulate(model, 0.03, seed=4, record_dt_ms=0.01, record_states={"PY": ["g_lr"]},
+    dt_ms = DT_MS[integration]
+    res = wb.simulate(model, 0.03, seed=4, record_dt_ms=dt_ms, record_states={"PY": ["g_lr"]},
                       record_cells=20)  # fmt: skip
     g = res.states["PY.g_lr"][1]  # (cells, samples) of the receiving region
     jumps = np.flatnonzero((np.diff(g, axis=1) > 0).any(axis=0)) + 1
@@ -62,7 +80,7 @@ def test_a_spike_arrives_after_tract_length_over_velocity():
     src_t = src["t"][src["region"] == 0]
     assert jumps.size > 0 and src_t.size > 0
     delay = 30 / 3.0 / 1000  # s
-    dt = 1e-5
+    dt = dt_ms / 1000
     arrival = res.times[jumps]
     lag = arrival[:, None] - src_t[None, :]
     assert np.all(np.min(np.abs(lag - delay), axis=1) <= 1.5 * dt)

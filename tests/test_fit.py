@@ -145,7 +145,8 @@ def test_propofol_level_interpolates_between_wake_and_propofol():
 def test_propofol_dose_sets_the_table1_surrogate_on_the_propofol_condition():
     model = small_brain()
     params = model.replace(**model_changes(model, {"propofol_dose": 0.012})).column_params()[0]
-    assert params == wb.columns.get("soplata2023").module.dose(0.012, scale=0.2)
+    own = dict(model.overrides)  # scale 0.2 and a brain's fast integration
+    assert params == wb.columns.get("soplata2023").module.dose(0.012, **own)
     wake_dose = model_changes(model, {"propofol_dose": 0.003, "propofol_level": 0.0})
     assert wake_dose["overrides"]["g_ext_trn"] == 0.003
     assert wake_dose["overrides"]["g_kna"] == 0.1  # the wake value, not propofol's 1.33
@@ -163,9 +164,10 @@ def test_scoped_parameters_go_into_the_regions_of_their_scope():
                                     "propofol_level@rA1": 0.0})  # fmt: skip
     params = dict(zip(model.region_labels, model.replace(**changes).column_params(), strict=True))
     dose = wb.columns.get("soplata2023").module.dose
-    assert params["rA2"] == dose(0.003, scale=0.2)  # brain-wide values only
-    assert params["rV1"] == params["lV1"] == dose(0.003, scale=0.2, g_h=0.3)
-    wake = wb.columns.get("soplata2023").condition("wake", scale=0.2)
+    own = dict(model.overrides)  # scale 0.2 and a brain's fast integration
+    assert params["rA2"] == dose(0.003, **own)  # brain-wide values only
+    assert params["rV1"] == params["lV1"] == dose(0.003, **own, g_h=0.3)
+    wake = wb.columns.get("soplata2023").condition("wake", **own)
     assert params["rA1"] == wake  # the scope's level replaces the brain-wide dose state
     # a scoped dose without a scoped level uses the brain-wide level
     both = model_changes(model, {"propofol_level": 0.0, "propofol_dose@rV1+lV1": 0.01})

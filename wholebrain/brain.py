@@ -64,7 +64,10 @@ class BrainModel:
     g_long_range : float
         Conductance of one long-range synapse at gain 1 for a region of unit input, mS/cm^2.
     overrides : mapping
-        Column parameters overridden in every region, by name.
+        Column parameters overridden in every region, by name. A model of more than one
+        region starts from the column model's ``BRAIN_DEFAULTS`` (the Soplata column:
+        ``integration="fast"``), which ``overrides`` may set back (``integration="dynasim"``);
+        one column keeps the column model's own defaults (the published scheme).
     region_overrides : mapping of str to mapping
         ``{region_label: {parameter: value}}`` on top of ``overrides`` (e.g. a map of g_h).
     disconnected : tuple of str
@@ -145,7 +148,10 @@ class BrainModel:
         if len(self.removed) == len(all_labels):
             raise ValueError("every region is removed; keep at least one")
         self._check_labels("region_overrides", self.region_overrides)
-        object.__setattr__(self, "overrides", MappingProxyType(dict(self.overrides)))
+        overrides = dict(self.overrides)
+        if len(all_labels) > 1:  # a brain: the column model's brain defaults, made explicit
+            overrides = {**getattr(module, "BRAIN_DEFAULTS", {}), **overrides}
+        object.__setattr__(self, "overrides", MappingProxyType(overrides))
         object.__setattr__(
             self,
             "region_overrides",

@@ -9,6 +9,8 @@ The model protocol
       ``DEFAULT_RECEIVERS`` (populations that send and receive long-range input in a brain);
     * optionally ``dt_ms_for(params) -> float``, where the step depends on the parameters
       (the Soplata column's ``integration`` scheme);
+    * optionally ``BRAIN_DEFAULTS``: parameter values a model of more than one region uses
+      unless its overrides say otherwise (the Soplata column's fast integration);
     * ``CONDITIONS`` (names of its parameter sets) and ``condition(name, **overrides) ->
       params``, a frozen dataclass with ``replace(**overrides)``, ``as_dict()`` and ``sizes``
       (cells per column and population);

@@ -24,6 +24,10 @@ from .parameters import (
 DIVERGENCE_HINT = "the synaptic conductances (g_ampa_*, g_nmda_*) and the external drive"
 #: integration step of the paper (forward Euler), ms
 DEFAULT_DT_MS = DT_MS["dynasim"]
+#: what a brain (more than one region) runs unless told otherwise: the fast integration,
+#: validated against the published scheme (``integration.py``). One column keeps the
+#: published scheme, which its fidelity to the authors' runs is checked with.
+BRAIN_DEFAULTS = {"integration": "fast"}
 #: long-range coupling of a brain: pyramidal spikes onto remote pyramidal cells and interneurons
 DEFAULT_SENDERS = ("PY",)
 DEFAULT_RECEIVERS = ("PY", "IN")
@@ -35,6 +39,7 @@ def dt_ms_for(params: Soplata2023Params) -> float:
 
 
 __all__ = [
+    "BRAIN_DEFAULTS",
     "CONDITIONS",
     "DEFAULT_DT_MS",
     "DOSE_PARAMETERS",

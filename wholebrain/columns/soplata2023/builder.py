@@ -157,12 +157,10 @@ def build_columns(
             text += f"{v}_prev : volt\n"
         if integration.keeps_history(p0.integration, pop):
             text += "\n" + integration.history_declarations(text)
-        own_dt = integration.group_dt_ms(p0.integration, pop)  # thalamic cells in "fast"
         kwargs: dict[str, Any] = {
             "threshold": f"{v} >= {THRESHOLD}",
             "refractory": f"{v} >= {THRESHOLD}",
             "method": integration.method(p0.integration, pop),
-            "dt": None if own_dt is None else own_dt * b2.ms,
             "namespace": functions,
             "name": pop,
             "order": 0,

@@ -1,19 +1,25 @@
 """The two integration schemes of the Soplata column.
 
 ``integration="dynasim"`` is the published scheme: forward Euler at dt = 0.01 ms, the
-depression window counted on that grid (:mod:`.depression`). It is the default everywhere,
-and what fidelity to the authors' runs is checked with.
+depression window counted on that grid (:mod:`.depression`). It stays the default of one
+column (``BrainModel.single_column``, the parameter sets themselves, the fidelity module and
+``scripts/fidelity_soplata2023.py`` / ``table1_soplata2023.py``): a single column is what
+the paper simulates, reproducing the authors' runs is its purpose, and at 4 s per simulated
+second its cost does not call for a cheaper scheme.
 
-``integration="fast"`` takes a 2.5 times longer step (:data:`FAST_DT_MS` = 0.025 ms) and
-changes four things, each for a measured reason:
+``integration="fast"`` is the default of every model of more than one region
+(``BRAIN_DEFAULTS``: whole brains, independent columns, studies, the command line and the
+README's main job), where the cost is multiplied by the regions and the runs. It takes a
+2.5 times longer step (:data:`FAST_DT_MS` = 0.025 ms) and changes four things, each for a
+measured reason:
 
-* the cortical cells (PY, IN) take the Euler-matched two-step update
-  (:class:`EulerMatched`), whose leading error is forward Euler's at 0.01 ms: DynaSim's
-  dynamics, step error included. The thalamic cells (TC, TRN, HTC), whose Traub-type Na
-  activation is a state variable and stiff at this step, stay on DynaSim's scheme, forward
-  Euler at 0.01 ms, on a clock of their own (:func:`group_dt_ms`): the Euler-matched update
-  diverges on them within 2 ms, and the frozen exponential step below, stable at 0.025 ms,
-  puts the propofol TC rate 39% above the DynaSim scheme's;
+* every cell takes the Euler-matched update (:class:`EulerMatched`), whose leading error is
+  forward Euler's at 0.01 ms: DynaSim's dynamics, step error included. The cortical cells
+  (PY, IN) take one such step per 0.025 ms; the thalamic cells (TC, TRN, HTC), whose
+  Traub-type Na activation is a state variable and too stiff for that, take two substeps
+  of 0.0125 ms in one code object. Plain forward Euler in those substeps puts the propofol
+  TC rate 34% above the DynaSim scheme's; one matched step of 0.025 ms diverges within
+  2 ms; the frozen exponential step below, stable at 0.025 ms, gives TC +39%;
 * the synaptic gates driven by a cell's own voltage are advanced after the potentials, with
   the drive averaged along the step (:mod:`.gates`), so that the charge of a spike does not
   depend on where the coarse samples fall on its peak;
@@ -39,21 +45,25 @@ and the Na-pool terms make them nonlinear in their own variable); this is the sa
 the nonlinear parts frozen, as a Brian2 ``StateUpdateMethod`` that runs through the usual
 code generation on every backend.
 
-Status: no default uses it yet. ``scripts/fidelity_soplata2023.py``, 6 s per seed, against
-the DynaSim scheme on the same seeds (session 14, thalamus on its own 0.01-ms clock):
+Validation, ``scripts/fidelity_soplata2023.py``, 6 s per seed, against the DynaSim scheme
+on the same seeds (session 15):
 
-* ``cortex_only`` (seeds 1-6): PY -0.1%, IN -1.0%, mean res +0.1%, 8-14 Hz peak -0.3 Hz;
-* ``propofol`` (seeds 1-6): PY -0.8%, IN -1.7%, TC -3.8%, TRN +1.0%, mean res +0.2%, every
-  band peak within 0.42 Hz, continuous share 0 against 0.1 (seed SD 0.24);
-* ``wake`` (seeds 1-40): PY 0.0%, IN +0.8%, TRN +2.9%, mean res +0.8%, band peaks within
-  0.65 Hz. The wake TC cells are bistable in both schemes: silent, or firing rebound bursts
-  once started. The DynaSim scheme's fire in 21 of 40 seeds, the fast scheme's in 26 of 40
-  (Fisher p = 0.36), at 0.564 and 0.575 Hz when they fire (+2.0%). The mean TC rate, a
-  mixture of the two, is +26% (0.296 and 0.374 Hz, seed SD 0.36 in both: one standard error
-  of the difference). Seeds 1-6 alone had made the DynaSim scheme's TC look silent.
+* ``wake`` (seeds 1-40): PY 0.0%, IN +0.5%, TC -1.2%, TRN +0.1%, mean res +0.7%, band peaks
+  within 0.31 Hz. The wake TC cells are bistable in both schemes: silent, or firing rebound
+  bursts once started; they fire in 22 of 40 seeds against 21 of 40 (Fisher p = 1.0), at
+  0.532 and 0.564 Hz when they fire (-5.6%). Seeds 1-6 alone make the DynaSim scheme's TC
+  look silent;
+* ``propofol`` (seeds 1-6): PY -4.0%, IN -0.6%, TC +5.5%, TRN +6.6%, mean res +0.1%, every
+  band peak within 0.21 Hz, regime shares within 0.03 of the DynaSim scheme's;
+* ``cortex_only`` has no thalamic cells: the cortical update is session 14's, PY -0.1%,
+  IN -1.0%, mean res +0.1%, 8-14 Hz peak -0.3 Hz (seeds 1-6).
 
-What keeps it from being the default: the Table 1 trend (``scripts/table1_soplata2023.py``),
-which both schemes miss at x = 0.002, and a decision on the wake TC mean rate above.
+It is the default of brains on this validation. The Table 1 trend
+(``scripts/table1_soplata2023.py``) is missed at x = 0.002 by both schemes alike.
+
+With the thalamus on forward Euler at 0.01 ms on a clock of its own (session 14): propofol
+TC -3.8%, TRN +1.0%; wake TC active in 26 of 40 seeds, mean TC +26%; 1.66x cheaper than the
+DynaSim scheme against 2.6x with the substeps (``scripts/bench_column.py``).
 
 With the thalamus on the frozen exponential step at 0.025 ms (session 13): wake TC active
 in 5 of 6 seeds (DynaSim scheme, seeds 1-6: 0 of 6), propofol TC +39%.
@@ -155,32 +165,49 @@ class EulerMatched(StateUpdateMethod):
     (the Poisson gate ``s_ext``, the depression resources, decaying conductances) take
     Euler's step at ``H``: events jump them, which a rate history would smear over a step,
     and their time constants (>= 2 ms) make the two steps' difference negligible.
+
+    With ``substeps=n`` the group's step ``dt`` is taken as ``n`` such steps of
+    ``H = dt/n`` in one code object, each substep's history the substep before it. What
+    lies outside the group's own equations (synaptic input sums, the gates of
+    :mod:`.gates`, Poisson events, thresholds) is updated once per ``dt``. The thalamic
+    cells use two substeps: at ``H = 0.0125`` ms ``c = 0.1``, stable where one step of
+    0.025 ms (``c = 0.3``) diverges, at 40 % of the calls that a 0.01-ms clock costs.
     """
 
-    def __init__(self, reference_dt_ms: float) -> None:
+    def __init__(self, reference_dt_ms: float, substeps: int = 1) -> None:
+        if int(substeps) != substeps or substeps < 1:
+            raise ValueError(f"substeps must be a positive integer, got {substeps!r}")
         self.reference_dt_ms = float(reference_dt_ms)
+        self.substeps = int(substeps)
 
     def __call__(self, equations, variables=None, method_options=None):
         extract_method_options(method_options, {})
         if equations.is_stochastic:
             raise UnsupportedEquationsException("stochastic equations are not supported")
         states = {sp.Symbol(n, real=True) for n in equations.diff_eq_names}
+        n = self.substeps
+        h = "dt" if n == 1 else f"(dt/{n})"
         # dt is in seconds in the generated code; c = 0 at the reference step
-        code = [f"_c = 0.5 - {0.5e-3 * self.reference_dt_ms!r}/dt", "_started = int(t > 0.5*dt)"]
-        names = []
+        code = [f"_c = 0.5 - {0.5e-3 * self.reference_dt_ms!r}/{h}", "_started = int(t > 0.5*dt)"]
+        rates = []
         for name, expr in equations.get_substituted_expressions(variables):
             var = sp.Symbol(name, real=True)
             f = str_to_sympy(expr.code, variables)
-            code.append(f"_f_{name} = {sympy_to_str(f)}")
-            if _relaxes(f, var, states):
-                code.append(f"_{name} = {name} + dt*_f_{name}")
-            else:
+            rates.append((name, sympy_to_str(f), _relaxes(f, var, states)))
+        for k in range(n):  # distinct temporaries per substep: each assigned once
+            started = "_started" if k == 0 else "1"
+            for name, f, _ in rates:
+                code.append(f"_f{k}_{name} = {f}")
+            for name, _, relaxes in rates:
+                if relaxes:
+                    code.append(f"_{k}_{name} = {name} + {h}*_f{k}_{name}")
+                    continue
                 code.append(
-                    f"_{name} = {name} + dt*(_f_{name} + _c*_started*(_f_{name} - fprev_{name}))"
+                    f"_{k}_{name} = {name} + {h}*(_f{k}_{name}"
+                    f" + _c*{started}*(_f{k}_{name} - fprev_{name}))"
                 )
-                code.append(f"fprev_{name} = _f_{name}")
-            names.append(name)
-        code += [f"{name} = _{name}" for name in names]
+                code.append(f"fprev_{name} = _f{k}_{name}")
+            code += [f"{name} = _{k}_{name}" for name, _, _ in rates]
         return "\n".join(code)
 
 
@@ -221,33 +248,22 @@ def history_declarations(text: str) -> str:
     return "\n".join(sorted(lines)) + "\n"
 
 
-#: populations whose fast Na activation is a state variable (Traub-type): too stiff for the
-#: Euler-matched step at 0.025 ms (it diverges within 2 ms), and off DynaSim's dynamics with
-#: the frozen exponential step (propofol TC +39%)
+#: populations whose fast Na activation is a state variable (Traub-type): too stiff for one
+#: Euler-matched step of 0.025 ms (c = 0.3; it diverges in the column within 2 ms)
 THALAMIC = ("TC", "TRN", "HTC")
 #: the fast scheme's method for the cortical cells: Euler's error at DynaSim's step
 euler_matched = EulerMatched(DT_MS["dynasim"])
+#: ... and for the thalamic cells: two substeps of 0.0125 ms (c = 0.1) in one code object
+thalamic_matched = EulerMatched(DT_MS["dynasim"], substeps=2)
 
 
 def method(integration: str, population: str):
     """The Brian2 ``method`` of one population's NeuronGroup under the named scheme."""
-    if integration == "dynasim" or population in THALAMIC:
+    if integration == "dynasim":
         return "euler"
-    return euler_matched
-
-
-def group_dt_ms(integration: str, population: str) -> float | None:
-    """The population's own step, ms, where it differs from the scheme's (None: the scheme's).
-
-    The fast scheme keeps the thalamic cells on DynaSim's scheme, forward Euler at 0.01 ms,
-    on a clock of their own; their synaptic gates, Poisson draws and previous potential
-    follow that clock, and the cortex reads their gates at its own step.
-    """
-    if integration != "dynasim" and population in THALAMIC:
-        return DT_MS["dynasim"]
-    return None
+    return thalamic_matched if population in THALAMIC else euler_matched
 
 
 def keeps_history(integration: str, population: str) -> bool:
     """Whether the population's method needs :func:`history_declarations`."""
-    return method(integration, population) is euler_matched
+    return isinstance(method(integration, population), EulerMatched)

@@ -165,9 +165,10 @@ class Soplata2023Params:
     integration: str = field(
         default="dynasim",
         metadata={
-            "doc": "'dynasim': the paper's forward Euler at 0.01 ms; 'fast': 0.025 ms "
-            "(exponential Euler for TC/TRN) with DynaSim's depression count applied per "
-            "spike, not yet validated (columns.soplata2023.integration)"
+            "doc": "'dynasim': the paper's forward Euler at 0.01 ms (the default of one "
+            "column); 'fast': 0.025 ms with an Euler-matched step (two substeps for TC/TRN), "
+            "DynaSim's depression count applied per spike (the default of a brain; "
+            "columns.soplata2023.integration)"
         },
     )
 
