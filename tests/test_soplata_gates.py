@@ -7,6 +7,7 @@ import numpy as np
 import pytest
 from scipy.integrate import quad, solve_ivp
 
+import wholebrain as wb
 from wholebrain.columns.soplata2023 import equations, gates
 from wholebrain.engine import device
 
@@ -27,6 +28,8 @@ def gate_cell(pop: str, v0_mv: float, v1_mv: float, namespace: dict | None = Non
     eqs = "v : volt\nv_prev : volt\ngabaa_tau_mult : 1\n" + gates.ode_lines(pop, "V", True)
     g = b2.NeuronGroup(1, eqs, namespace=namespace, name="gate_cell")
     g.gabaa_tau_mult, g.v_prev, g.v = 1.0, v0_mv * b2.mV, v1_mv * b2.mV
+    for name, value in gates.antiderivatives(pop, np.array([v0_mv])).items():
+        setattr(g, name, value)
     g.run_regularly(gates.step_update(pop, "v"), when="groups", order=0.25, name="upd")
     return g
 
@@ -102,6 +105,25 @@ def test_a_spike_opens_the_gate_alike_at_every_phase_of_the_step(pop):
         assert np.all(np.abs(np.subtract(ratio, 1)) < tol), (width, ratio)
 
 
+@pytest.mark.parametrize("pop", ["PY", "TC"])
+def test_the_carried_antiderivative_is_the_one_at_the_last_potential(pop):
+    """Each step reuses the antiderivative the step before ended with: after a spike it
+    equals the antiderivative at the present potential, as if computed afresh."""
+    fine = 0.0005
+    wave = b2.TimedArray(spike_mv(np.arange(0, 3, fine)) * b2.mV, dt=fine * b2.ms)
+    with device.runtime_device(0.025, seed=1):
+        g = gate_cell(pop, -65.0, -65.0, namespace={"wave": wave})
+        g.run_regularly("v_prev = v\nv = wave(t + dt)", when="start", name="drive")
+        b2.Network(g).run(1.05 * b2.ms)  # near the peak
+        v_mv = np.asarray(g.v / b2.mV)
+        carried = {name: float(getattr(g, name)[0]) for name in gates.antiderivatives(pop, v_mv)}
+    assert v_mv[0] > 0  # on the spike, where both drives vary
+    fresh = gates.antiderivatives(pop, v_mv)
+    assert set(carried) == ({"F_cortical", "F_thalamic"} if pop == "PY" else {"F_thalamic"})
+    for name, value in carried.items():
+        assert value == pytest.approx(float(fresh[name][0]), rel=1e-12)
+
+
 def test_dynasim_scheme_keeps_the_mechanism_files_odes():
     text = equations.interneuron(per_spike=False)
     assert (
@@ -112,3 +134,28 @@ def test_dynasim_scheme_keeps_the_mechanism_files_odes():
     assert "ds_gabaa_trn_tc/dt = 2*(1 + tanh(V/4))*(1 - s_gabaa_trn_tc)/ms" in thal
     fast = equations.interneuron(per_spike=True, step_averaged=True)
     assert "ds_gabaa_in_py/dt" not in fast and "s_gabaa_in_py : 1" in fast
+
+
+def test_equal_gates_converge_and_the_fast_scheme_keeps_one_with_one_column_sum():
+    """TC's three AMPA gates obey one ODE: integrated apart (DynaSim's scheme) from initial
+    values that differ they converge within milliseconds; the fast scheme keeps one
+    variable, and every population reads the same column sum of it."""
+    rep = gates.shared_gates("TC")
+    assert set(rep.values()) == {"s_ampa_tc_trn"} and gates.aliases("HTC") == set()
+    record = {"TC": ["s_ampa_tc_in", "s_ampa_tc_trn"]}
+    apart = wb.simulate(wb.BrainModel.single_column(scale=0.2), 0.03, seed=3,
+                        backend="runtime", record_dt_ms=0.1, record_states=record,
+                        record_cells=100)  # fmt: skip
+    gap = np.abs(apart.states["TC.s_ampa_tc_in"] - apart.states["TC.s_ampa_tc_trn"]).max(axis=1)
+    assert gap[0, 0] > 1e-3 and gap[0, -1] < 1e-6 * gap[0, 0]  # exp(-30 ms/2 ms) or faster
+    record |= {"IN": ["X_ampa_tc_in"], "TRN": ["X_ampa_tc_trn"], "PY": ["X_ampa_tc_dr"]}
+    one = wb.simulate(wb.BrainModel.independent(2, scale=0.2), 0.01, seed=3, backend="runtime",
+                      record_dt_ms=0.025, record_states=record, record_cells=100)  # fmt: skip
+    s = one.states["TC.s_ampa_tc_in"]  # (regions, cells, samples)
+    np.testing.assert_array_equal(s, one.states["TC.s_ampa_tc_trn"])
+    total = s.sum(axis=1)
+    assert total.max() > 0
+    for key in ("IN.X_ampa_tc_in", "TRN.X_ampa_tc_trn", "PY.X_ampa_tc_dr"):
+        x = one.states[key]
+        np.testing.assert_allclose(x, np.repeat(total[:, None, :], x.shape[1], axis=1),
+                                   rtol=1e-12, atol=0)  # fmt: skip

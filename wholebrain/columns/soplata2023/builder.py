@@ -108,6 +108,12 @@ def build_columns(
     extra: dict[str, list[str]] = {pop: [] for pop in present}
     region_vars: list[str] = []
     plans = []
+    # the gate each projection sums (the fast scheme keeps one of gates that are equal,
+    # gates.shared_gates), and the region variable holding its column sum: projections that
+    # sum the same gate of the same population share one
+    source: dict[str, str] = {}
+    column_sum: dict[str, str] = {}
+    sums_by_gate: dict[tuple[str, str], str] = {}
     for proj in PROJECTIONS:
         if proj.post not in present:
             continue
@@ -120,7 +126,11 @@ def build_columns(
         if kind == "sparse":
             extra[proj.post].append(f"{proj.target} : 1")
             continue
-        region_vars.append(f"R_{proj.name}")
+        gate = gates.shared_gates(proj.pre).get(proj.gate, proj.gate) if fast else proj.gate
+        source[proj.name] = gate
+        column_sum[proj.name] = sums_by_gate.setdefault((proj.pre, gate), f"R_{proj.name}")
+        if column_sum[proj.name] == f"R_{proj.name}":
+            region_vars.append(f"R_{proj.name}")
         extra[proj.post].append(f"R_{proj.name} : 1 (linked)")
         if kind == "full":
             extra[proj.post].append(f"{proj.target} = R_{proj.name} : 1")
@@ -206,7 +216,8 @@ def build_columns(
         if kind != "sparse":
             post = groups[proj.post]
             index = np.asarray(post.region[:], dtype=np.int64)
-            setattr(post, f"R_{proj.name}", b2.linked_var(region, f"R_{proj.name}", index=index))
+            shared = b2.linked_var(region, column_sum[proj.name], index=index)
+            setattr(post, f"R_{proj.name}", shared)
 
     # ---- parameters, weights and initial conditions ----------------------------------------
     def values(plist_, seed_, stream_ids_=None):
@@ -225,11 +236,12 @@ def build_columns(
             sparse.setdefault(key, (netcon, []))[1].append(f"{proj.target}_post = {proj.gate}_pre")
             counts[proj.name] = int(netcon.sum()) * n_regions
             continue
-        agg.setdefault(proj.pre, []).append(f"R_{proj.name}_post = {proj.gate}_pre")
+        if column_sum[proj.name] == f"R_{proj.name}":  # the first of those that share it
+            agg.setdefault(proj.pre, []).append(f"R_{proj.name}_post = {source[proj.name]}_pre")
         counts[proj.name] = int(netcon.sum()) * n_regions
         if kind == "full_minus_self" and proj.pre != proj.post:
             selfs.setdefault((proj.pre, proj.post), []).append(
-                f"self_{proj.name}_post = {proj.gate}_pre"
+                f"self_{proj.name}_post = {source[proj.name]}_pre"
             )
     for pop, lines in agg.items():
         objects.append(_to_region(groups[pop], region, lines, f"{pop}_to_region"))

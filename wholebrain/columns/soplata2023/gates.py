@@ -28,9 +28,19 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-__all__ = ["GATES", "Gate", "ode_lines", "step_update"]
+import numpy as np
+
+__all__ = ["GATES", "Gate", "aliases", "antiderivatives", "ode_lines", "shared_gates",
+           "step_update"]  # fmt: skip
 
 _DRIVE = {"cortical": "1/(1 + exp(-({V} - 20)/2))", "thalamic": "(1 + tanh({V}/4))"}
+#: the part of each drive's antiderivative in V (mV) that varies, and the factor before it:
+#: cortical 2*log(1 + exp((V - 20)/2)); thalamic V + 4*log(cosh(V/4)), with
+#: log(cosh(y)) = |y| + log(1 + exp(-2|y|)) - log(2), written without overflow
+_ANTIDERIVATIVE = {
+    "cortical": ("2", "log(1 + exp(({V} - 20)/2))"),
+    "thalamic": ("4", "(abs({V}/4) + log(1 + exp(-2*abs({V}/4))))"),
+}
 
 
 @dataclass(frozen=True)
@@ -81,19 +91,57 @@ GATES: dict[str, tuple[Gate, ...]] = {
 }
 
 
+def _drives(pop: str) -> list[str]:
+    return sorted({g.drive for g in GATES[pop]})
+
+
+def shared_gates(pop: str) -> dict[str, str]:
+    """Each gate of ``pop`` -> the first of its gates with the same drive, rate and decay.
+
+    Such gates obey one ODE driven by one potential; from initial values that differ they
+    converge at least as fast as ``exp(-t/tau)`` (tau <= 5 ms), and the fast scheme keeps
+    one variable for each such set (:func:`ode_lines`).
+    """
+    first: dict[tuple[str, str, str], str] = {}
+    return {g.var: first.setdefault((g.drive, g.rate, g.tau), g.var) for g in GATES[pop]}
+
+
 def ode_lines(pop: str, V: str, step_averaged: bool) -> str:  # noqa: N803
-    """Equations of a population's gates: ODEs, or plain variables that
-    :func:`step_update` advances (``step_averaged``)."""
+    """Equations of a population's gates: ODEs, or (``step_averaged``) plain variables that
+    :func:`step_update` advances, one per set of :func:`shared_gates` and the rest aliases
+    of it, with ``F_<drive>``, the varying part of each drive's antiderivative at the
+    potential the last step ended at."""
     if step_averaged:
-        return "".join(f"{g.var} : 1\n" for g in GATES[pop])
+        lines = [
+            f"{var} : 1\n" if rep == var else f"{var} = {rep} : 1\n"
+            for var, rep in shared_gates(pop).items()
+        ]
+        return "".join(lines + [f"F_{d} : 1\n" for d in _drives(pop)])
     return "".join(g.ode(V) for g in GATES[pop])
+
+
+def aliases(pop: str) -> set[str]:
+    """The gates of ``pop`` that the fast scheme computes as another gate (no state)."""
+    return {var for var, rep in shared_gates(pop).items() if rep != var}
+
+
+def antiderivatives(pop: str, v_mv: np.ndarray) -> dict[str, np.ndarray]:
+    """``F_<drive>`` at the potentials ``v_mv`` (mV): the initial values of a run."""
+    v = np.asarray(v_mv, dtype=float)
+    values = {
+        "cortical": np.logaddexp(0.0, (v - 20) / 2),
+        "thalamic": np.abs(v / 4) + np.log1p(np.exp(-2 * np.abs(v / 4))),
+    }
+    return {f"F_{d}": values[d] for d in _drives(pop)}
 
 
 def step_update(pop: str, v: str) -> str:
     """Brian2 code that advances a population's gates over the step just taken.
 
     ``{v}_prev`` holds the potential at the start of the step and ``v`` at its end. Runs
-    after the state updater, before ``{v}_prev`` is overwritten.
+    after the state updater, before ``{v}_prev`` is overwritten. The antiderivative at the
+    start of the step is the one the previous step ended with (``F_<drive>``): half of
+    the drives' logarithms and exponentials, and the same value, up to rounding.
     """
     gates = GATES[pop]
     lines = [f"_v0 = {v}_prev/mV", f"_v1 = {v}/mV", "_dv = _v1 - _v0"]
@@ -102,20 +150,18 @@ def step_update(pop: str, v: str) -> str:
     lines.append("_far = int(abs(_dv) > 1e-6)")
     lines.append("_den = _dv + 1 - _far")
     lines.append("_mid = (_v0 + _v1)/2")
-    drives = {g.drive for g in gates}
-    if "cortical" in drives:
+    midpoint = {"cortical": "1/(1 + exp(-(_mid - 20)/2))", "thalamic": "tanh(_mid/4)"}
+    for d in _drives(pop):
+        factor, part = _ANTIDERIVATIVE[d]
+        lines.append(f"_F1_{d} = {part.format(V='_v1')}")
+        base = "1 + " if d == "thalamic" else ""
         lines.append(
-            "_d_cortical = _far*2*(log(1 + exp((_v1 - 20)/2)) - log(1 + exp((_v0 - 20)/2)))/_den"
-            " + (1 - _far)/(1 + exp(-(_mid - 20)/2))"
+            f"_d_{d} = {base}_far*{factor}*(_F1_{d} - F_{d})/_den + (1 - _far)*{midpoint[d]}"
         )
-    if "thalamic" in drives:
-        # log(cosh(y)) = |y| + log(1 + exp(-2|y|)) - log(2), without overflow
-        lc = "(abs({y}/4) + log(1 + exp(-2*abs({y}/4))))"
-        lines.append(
-            f"_d_thalamic = 1 + _far*4*({lc.format(y='_v1')} - {lc.format(y='_v0')})/_den"
-            " + (1 - _far)*tanh(_mid/4)"
-        )
+        lines.append(f"F_{d} = _F1_{d}")
     for g in gates:
+        if g.var in aliases(pop):
+            continue
         p = f"{g.rate}*_d_{g.drive}/ms"  # source term of ds/dt, 1/s
         k = f"({p} + 1/({g.tau}))" if g.saturating else f"(1/({g.tau}))"
         lines.append(f"{g.var} = {p}/{k} + ({g.var} - {p}/{k})*exp(-{k}*dt)")

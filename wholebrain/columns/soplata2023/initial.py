@@ -12,6 +12,7 @@ from __future__ import annotations
 import brian2 as b2
 import numpy as np
 
+from . import gates
 from .parameters import Soplata2023Params
 
 _V0 = (-68.0, 20.0)  # mV, 2023 files (older versions: 50 mV spread)
@@ -141,8 +142,13 @@ def draw_initial_values(
             continue
         # the fast scheme's crossing interpolation and step-averaged gates
         out[pop][f"{v}_prev"] = out[pop][v]
+        out[pop].update(gates.antiderivatives(pop, np.asarray(out[pop][v] / b2.mV)))
         if pop in ("PY", "IN"):
             out[pop]["tspike"] = np.full(len(out[pop][v]), -1.0) * b2.second  # no spike yet
             out[pop]["v_stored"] = out[pop][v]  # DynaSim's first stored sample is v(0)
     out["PY"]["v_dr_prev"] = out["PY"]["v_dr"]
+    if plist[0].integration == "fast":  # drawn all the same, so that every draw stays put
+        for pop, table in out.items():
+            for var in gates.aliases(pop):
+                table.pop(var, None)
     return out

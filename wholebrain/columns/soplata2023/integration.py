@@ -22,7 +22,10 @@ measured reason:
   2 ms; the frozen exponential step below, stable at 0.025 ms, gives TC +39%;
 * the synaptic gates driven by a cell's own voltage are advanced after the potentials, with
   the drive averaged along the step (:mod:`.gates`), so that the charge of a spike does not
-  depend on where the coarse samples fall on its peak;
+  depend on where the coarse samples fall on its peak. Gates of one cell with the same
+  drive, rate and decay (TC's three AMPA gates, TRN's two GABA_A gates, ...) converge
+  within milliseconds and are kept as one, with one column sum
+  (:func:`.gates.shared_gates`); the published scheme integrates each;
 * each spike's DynaSim depression is applied at once, ``depr_factor**N`` with N from the
   crossing's phase on DynaSim's grids, the crossing drawn uniformly within its coarse step
   (:func:`.depression.emulated_reset`);
@@ -46,24 +49,31 @@ the nonlinear parts frozen, as a Brian2 ``StateUpdateMethod`` that runs through 
 code generation on every backend.
 
 Validation, ``scripts/fidelity_soplata2023.py``, 6 s per seed, against the DynaSim scheme
-on the same seeds (session 15):
+on the same seeds (session 15, the scheme as it is now):
 
-* ``wake`` (seeds 1-40): PY 0.0%, IN +0.5%, TC -1.2%, TRN +0.1%, mean res +0.7%, band peaks
-  within 0.31 Hz. The wake TC cells are bistable in both schemes: silent, or firing rebound
-  bursts once started; they fire in 22 of 40 seeds against 21 of 40 (Fisher p = 1.0), at
-  0.532 and 0.564 Hz when they fire (-5.6%). Seeds 1-6 alone make the DynaSim scheme's TC
-  look silent;
-* ``propofol`` (seeds 1-6): PY -4.0%, IN -0.6%, TC +5.5%, TRN +6.6%, mean res +0.1%, every
-  band peak within 0.21 Hz, regime shares within 0.03 of the DynaSim scheme's;
-* ``cortex_only`` has no thalamic cells: the cortical update is session 14's, PY -0.1%,
-  IN -1.0%, mean res +0.1%, 8-14 Hz peak -0.3 Hz (seeds 1-6).
+* ``wake`` (seeds 1-40): PY 0.0%, IN -0.2%, TC -11.1%, TRN -1.3%, mean res +2.0%, band
+  peaks within 0.11 Hz. The wake TC cells are bistable in both schemes: silent, or firing
+  rebound bursts once started; they fire in 17 of 40 seeds against 21 of 40 (Fisher
+  p = 0.50), at 0.619 and 0.564 Hz when they fire (+9.8%). Seeds 1-6 alone make the
+  DynaSim scheme's TC look silent;
+* ``propofol`` (seeds 1-24): PY -0.5%, IN -2.1%, TC -2.9%, TRN +0.1%, mean res -0.2%, band
+  peaks +0.08 (0.5-2 Hz), +0.52 (8-14 Hz) and -0.46 Hz (8-20 Hz), regime shares within
+  0.02. The alpha and beta peaks are bimodal across seeds (about 10-11.5 or 13-14 Hz), so
+  their means need many seeds: 6 seeds gave +1.12 Hz for the 8-14 Hz peak, 12 seeds +0.81;
+* ``cortex_only`` (seeds 1-6): PY -0.3%, IN -0.2%, mean res -0.2%, band peaks within
+  0.96 Hz.
 
 It is the default of brains on this validation. The Table 1 trend
-(``scripts/table1_soplata2023.py``) is missed at x = 0.002 by both schemes alike.
+(``scripts/table1_soplata2023.py``) is missed at x = 0.002 by both schemes alike; at
+x = 0.006 the fast scheme leaves the continuous regime in more seeds (below).
 
 With the thalamus on forward Euler at 0.01 ms on a clock of its own (session 14): propofol
 TC -3.8%, TRN +1.0%; wake TC active in 26 of 40 seeds, mean TC +26%; 1.66x cheaper than the
-DynaSim scheme against 2.6x with the substeps (``scripts/bench_column.py``).
+DynaSim scheme. In one run of ``scripts/bench_column.py --integration fast``: 1.50 s per
+simulated second with that clock, 1.26 with the substeps, 1.18 with the kept gates and
+the carried antiderivatives as well. Table 1 at x = 0.006 (8 seeds x 20 s, continuous
+share): 30.9% with that clock, 9.9% with the substeps, 5.3% now, 36.2% for the DynaSim
+scheme (seed SD 38.9).
 
 With the thalamus on the frozen exponential step at 0.025 ms (session 13): wake TC active
 in 5 of 6 seeds (DynaSim scheme, seeds 1-6: 0 of 6), propofol TC +39%.

@@ -82,7 +82,7 @@ def column_values(
 
 
 #: values that exist only with one depression rule or integration scheme
-_OPTIONAL = {"tspike", "v_stored", "v_so_prev", "v_prev"}
+_OPTIONAL = {"tspike", "v_stored", "v_so_prev", "v_prev", "F_cortical", "F_thalamic"}
 
 
 def apply_values(groups: dict[str, b2.NeuronGroup], values: Values) -> None:
