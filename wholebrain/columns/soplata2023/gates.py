@@ -34,12 +34,13 @@ __all__ = ["GATES", "Gate", "aliases", "antiderivatives", "ode_lines", "shared_g
            "step_update"]  # fmt: skip
 
 _DRIVE = {"cortical": "1/(1 + exp(-({V} - 20)/2))", "thalamic": "(1 + tanh({V}/4))"}
-#: the part of each drive's antiderivative in V (mV) that varies, and the factor before it:
-#: cortical 2*log(1 + exp((V - 20)/2)); thalamic V + 4*log(cosh(V/4)), with
-#: log(cosh(y)) = |y| + log(1 + exp(-2|y|)) - log(2), written without overflow
+#: each drive's antiderivative in V (mV) as slope*V + factor*F(V), given as (slope, factor,
+#: F): cortical 2*log(1 + exp((V - 20)/2)); thalamic V + 4*log(cosh(V/4)), with
+#: log(cosh(y)) = |y| + log(1 + exp(-2|y|)) - log(2), written without overflow. F is what a
+#: step carries over to the next (``F_<drive>``)
 _ANTIDERIVATIVE = {
-    "cortical": ("2", "log(1 + exp(({V} - 20)/2))"),
-    "thalamic": ("4", "(abs({V}/4) + log(1 + exp(-2*abs({V}/4))))"),
+    "cortical": ("", "2", "log(1 + exp(({V} - 20)/2))"),
+    "thalamic": ("1 + ", "4", "(abs({V}/4) + log(1 + exp(-2*abs({V}/4))))"),
 }
 
 
@@ -150,17 +151,17 @@ def step_update(pop: str, v: str) -> str:
     lines.append("_far = int(abs(_dv) > 1e-6)")
     lines.append("_den = _dv + 1 - _far")
     lines.append("_mid = (_v0 + _v1)/2")
-    midpoint = {"cortical": "1/(1 + exp(-(_mid - 20)/2))", "thalamic": "tanh(_mid/4)"}
     for d in _drives(pop):
-        factor, part = _ANTIDERIVATIVE[d]
+        slope, factor, part = _ANTIDERIVATIVE[d]
         lines.append(f"_F1_{d} = {part.format(V='_v1')}")
-        base = "1 + " if d == "thalamic" else ""
         lines.append(
-            f"_d_{d} = {base}_far*{factor}*(_F1_{d} - F_{d})/_den + (1 - _far)*{midpoint[d]}"
+            f"_d_{d} = _far*({slope}{factor}*(_F1_{d} - F_{d})/_den)"
+            f" + (1 - _far)*({_DRIVE[d].format(V='_mid')})"
         )
         lines.append(f"F_{d} = _F1_{d}")
+    kept = set(shared_gates(pop).values())
     for g in gates:
-        if g.var in aliases(pop):
+        if g.var not in kept:  # an alias of a kept gate (ode_lines)
             continue
         p = f"{g.rate}*_d_{g.drive}/ms"  # source term of ds/dt, 1/s
         k = f"({p} + 1/({g.tau}))" if g.saturating else f"(1/({g.tau}))"

@@ -4,8 +4,8 @@
 depression window counted on that grid (:mod:`.depression`). It stays the default of one
 column (``BrainModel.single_column``, the parameter sets themselves, the fidelity module and
 ``scripts/fidelity_soplata2023.py`` / ``table1_soplata2023.py``): a single column is what
-the paper simulates, reproducing the authors' runs is its purpose, and at 4 s per simulated
-second its cost does not call for a cheaper scheme.
+the paper simulates, reproducing the authors' runs is its purpose, and at 2-4 s per
+simulated second its cost does not call for a cheaper scheme.
 
 ``integration="fast"`` is the default of every model of more than one region
 (``BRAIN_DEFAULTS``: whole brains, independent columns, studies, the command line and the
