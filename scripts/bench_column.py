@@ -11,7 +11,7 @@ its own peak-memory count) for 1 column and for N columns built together, on the
     python scripts/bench_column.py --columns 1 --backends cpp --threads 1 2 --load quiet busy
 
 Each model runs at its own integration step (soplata2023: 0.01 ms with the ``dynasim``
-scheme, 0.025 ms with ``fast``; the cheap models 0.1 ms) unless ``--dt`` is given.
+scheme, 0.05 ms with ``fast``; the cheap models 0.1 ms) unless ``--dt`` is given.
 
 Targets (issue 21): one full-size column in the fast scheme <= 0.8 s of run time per
 simulated second on one thread (a fifth of the dynasim scheme's, measured in the same run),

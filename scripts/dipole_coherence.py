@@ -17,8 +17,12 @@ run could record cheaply), and the coherent fraction ``S_c/S_cell``; then the ap
 exponent (2-40 Hz) and beta - delta of the region spectrum for several ``N``, beside those of
 the default scaling (``N`` times the column mean, whose shape does not depend on ``N``).
 
+It also prints each population's rate and the PY cells' mean pairwise spike-count
+correlation (100-ms bins). ``--htc`` runs every condition with and without the HTC alpha
+generator (``htc=True``, the posterior columns of ``wb.posterior_alpha``).
+
     python scripts/dipole_coherence.py [--duration 12] [--seed 1] [--integration fast]
-        [--out DIR]
+        [--htc] [--out DIR]
 """
 
 from __future__ import annotations
@@ -37,12 +41,17 @@ REGION_CELLS = (1e5, 1e6, 1e7)
 BAND_KEYS = ("cell", "coherent_pairs", "coherent_halves")
 
 
-def run_column(condition: str, duration: float, seed: int, integration: str, out: str) -> str:
+def run_column(
+    condition: str, htc: bool, duration: float, seed: int, integration: str, out: str
+) -> str:
     import wholebrain as wb
 
-    path = Path(out) / f"cells-{condition}-{integration}-seed{seed}.npz"
+    tag = "-htc" if htc else ""
+    path = Path(out) / f"cells-{condition}{tag}-{integration}-seed{seed}.npz"
     if not path.exists():
-        col = wb.BrainModel.single_column("soplata2023", condition, integration=integration)
+        col = wb.BrainModel.single_column(
+            "soplata2023", condition, integration=integration, htc=htc
+        )
         res = wb.simulate(col, duration=duration, seed=seed, backend="cpp",
                           build_dir=Path(out) / f"build-{condition}-{integration}",
                           record_states={"PY": ["I_com_dr"]}, record_cells=100)  # fmt: skip
@@ -67,6 +76,21 @@ def spectra(cells: np.ndarray, fs: float) -> dict[str, np.ndarray]:
     }
 
 
+def count_correlation(res, pop: str = "PY", bin_s: float = 0.1) -> float:
+    """Mean Pearson correlation of the spike counts of pairs of ``pop`` cells of column 0."""
+    sp = res.spikes[pop]
+    sp = sp[(sp["region"] == 0) & (sp["t"] >= TRANSIENT_S)]
+    edges = np.arange(TRANSIENT_S, res.duration_s + 1e-9, bin_s)
+    counts = np.stack(
+        [np.histogram(sp["t"][sp["cell"] == c], edges)[0] for c in range(res.sizes[pop])]
+    ).astype(float)
+    counts = counts[counts.std(1) > 0]  # silent cells have no correlation
+    if len(counts) < 2:
+        return float("nan")
+    r = np.corrcoef(counts)
+    return float(r[np.triu_indices(len(r), 1)].mean())
+
+
 def region_spectrum(sp: dict[str, np.ndarray], n_cells: float) -> np.ndarray:
     coherent = np.clip(sp["coherent_pairs"], 0, None)  # below zero: no coherent part to see
     return n_cells**2 * coherent + n_cells * np.clip(sp["cell"] - coherent, 0, None)
@@ -87,26 +111,30 @@ def main() -> None:
     ap.add_argument("--duration", type=float, default=12.0)
     ap.add_argument("--seed", type=int, default=1)
     ap.add_argument("--integration", default="fast")
+    ap.add_argument("--htc", action="store_true", help="also run each condition with HTC")
     ap.add_argument("--out", help="folder for the runs (reused)")
     args = ap.parse_args()
     out = Path(args.out or tempfile.mkdtemp(prefix="dipole-coherence-"))
     out.mkdir(parents=True, exist_ok=True)
-    k = len(args.conditions)
+    runs = [(c, htc) for c in args.conditions for htc in ([False, True] if args.htc else [False])]
+    k = len(runs)
     with ProcessPoolExecutor(2) as pool:
-        paths = list(pool.map(run_column, args.conditions, [args.duration] * k, [args.seed] * k,
-                              [args.integration] * k, [str(out)] * k))  # fmt: skip
+        paths = list(pool.map(run_column, *zip(*runs, strict=True), [args.duration] * k,
+                              [args.seed] * k, [args.integration] * k, [str(out)] * k))  # fmt: skip
     import wholebrain as wb
 
     print(f"one column per condition, {args.duration:g} s ({TRANSIENT_S:g} s dropped), seed "
           f"{args.seed}, {args.integration}; Welch {WINDOW_S:g}-s windows; spectra of I_com_dr "
           "in (uA/cm^2)^2/Hz")  # fmt: skip
-    for cond, path in zip(args.conditions, paths, strict=True):
+    for (cond, htc), path in zip(runs, paths, strict=True):
         res = wb.load_result(path)
         fs = res.proxy_sfreq
         cells = np.asarray(res.states["PY.I_com_dr"][0], float)[:, int(TRANSIENT_S * fs) :]
         sp = spectra(cells, fs)
         f = sp["f"]
-        print(f"\n{cond}")
+        rates = ", ".join(f"{p} {r[0]:.2f}" for p, r in res.rates(TRANSIENT_S).items())
+        print(f"\n{cond}{' with HTC' if htc else ''}: rates (Hz) {rates}; PY spike-count "
+              f"correlation (100 ms) {count_correlation(res):+.3f}")  # fmt: skip
         print(f"{'band Hz':>12}{'S_cell':>11}{'S_c pairs':>12}{'S_c halves':>12}{'S_c/S_cell':>12}")
         for lo, hi in zip(EDGES[:-1], EDGES[1:], strict=True):
             m = (f >= lo) & (f < hi)

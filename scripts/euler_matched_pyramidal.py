@@ -7,8 +7,9 @@ train only, so the cells are independent and the comparison is the cell's, not t
 network's), under
 
 - the DynaSim scheme (forward Euler) at 0.025, 0.01, 0.005 and 0.0025 ms;
-- the fast scheme at its step: the Euler-matched two-step update
-  (:class:`wholebrain.columns.soplata2023.integration.EulerMatched`) for PY and IN, and
+- the fast scheme at its step (0.05 ms): the Euler-matched two-step update
+  (:class:`wholebrain.columns.soplata2023.integration.EulerMatched`) for PY and IN, as two
+  substeps of 0.025 ms, and
   DynaSim's depression count emulated from the crossing's phase.
 
 Per run it prints PY's rate, the mean CV of each cell's inter-spike intervals, the share of
@@ -29,7 +30,7 @@ import numpy as np
 
 #: (scheme, step in ms) per row
 RUNS = (("dynasim", 0.025), ("dynasim", 0.01), ("dynasim", 0.005), ("dynasim", 0.0025),
-        ("fast", 0.025))  # fmt: skip
+        ("fast", 0.05))  # fmt: skip
 #: every synapse onto a PY cell (PYso GABA_A, PYdr AMPA/NMDA from PY, TC and HTC)
 ISOLATED = {"g_gabaa_in_py": 0.0, "g_ampa_py_dr": 0.0, "g_nmda_py_dr": 0.0,
             "g_ampa_tc_dr": 0.0, "g_ampa_htc_dr": 0.0}  # fmt: skip

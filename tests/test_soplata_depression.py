@@ -231,14 +231,15 @@ def test_compiled_tie_agrees_with_ieee_doubles(tmp_path):
         assert 0 < expected.mean() < 1
 
 
-def test_drawn_crossing_gives_dynasims_count_distribution_at_a_coarse_step():
+@pytest.mark.parametrize("dt_ms", [0.025, 0.05])
+def test_drawn_crossing_gives_dynasims_count_distribution_at_a_coarse_step(dt_ms):
     # the fast scheme's rule: the coarse step that crossed fixes the phase to within that
     # step, a uniform draw places the crossing inside it. Each spike's N is one that a
     # crossing inside its step can give, and over spikes at random times N has the
     # distribution of DynaSim's loop for uniform phases.
     from scipy.stats import chi2_contingency
 
-    dt_ms, rng = 0.025, np.random.default_rng(7)
+    rng = np.random.default_rng(7)
     crossings = 5.0 + 3.0 * np.arange(300) + rng.uniform(0, 0.1, 300)
     n = int(round((crossings[-1] + 5.0) / dt_ms))
     b2.seed(11)

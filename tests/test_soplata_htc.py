@@ -158,20 +158,37 @@ def test_the_htc_column_has_alpha_in_its_dipole_that_the_plain_column_lacks():
     brain = wb.BrainModel.independent(2, condition="wake", htc=True)
     plain = brain.region_labels[1]
     brain = brain.replace(region_overrides={plain: {"htc_weight": 0.0}})
-    res = wb.simulate(brain, duration=4.0, seed=1, backend="cpp", threads=1)
-    fs, burn = res.proxy_sfreq, 1.0
-    shares, peaks = [], []
-    for r in range(2):
-        x = np.asarray(res.dipole)[r, int(burn * fs) :]
-        f, p = welch(x - x.mean(), fs=fs, nperseg=int(2 * fs))
+    fs, burn, shares = None, 1.0, []
+    for seed in (1, 2):  # the plain column's 8-13 Hz share varies from seed to seed
+        res = wb.simulate(brain, duration=4.0, seed=seed, backend="cpp", threads=1)
+        fs = res.proxy_sfreq
+        for r in range(2):
+            x = np.asarray(res.dipole)[r, int(burn * fs) :]
+            f, p = welch(x - x.mean(), fs=fs, nperseg=int(2 * fs))
+            band = (f >= 2) & (f <= 40)
+            shares.append((r, p[(f >= 8) & (f <= 13)].sum() / p[band].sum()))
+        t = np.asarray(res.spikes["HTC"]["t"])
+        region = np.asarray(res.spikes["HTC"]["region"])
+        counts, _ = np.histogram(t[(region == 0) & (t > burn)], bins=np.arange(burn, 4.0, 0.002))
+        f, p = welch(counts - counts.mean(), fs=500, nperseg=500)
         band = (f >= 2) & (f <= 40)
-        shares.append(p[(f >= 8) & (f <= 13)].sum() / p[band].sum())
-        peaks.append(f[band][np.argmax(p[band])])
-    t = np.asarray(res.spikes["HTC"]["t"])
-    region = np.asarray(res.spikes["HTC"]["region"])
-    counts, _ = np.histogram(t[(region == 0) & (t > burn)], bins=np.arange(burn, 4.0, 0.002))
-    f, p = welch(counts - counts.mean(), fs=500, nperseg=500)
-    band = (f >= 2) & (f <= 40)
-    assert 8.0 <= f[band][np.argmax(p[band])] <= 12.0  # the HTC cells' rhythm
+        assert 8.0 <= f[band][np.argmax(p[band])] <= 12.0  # the HTC cells' rhythm
     # scripts/posterior_alpha.py, 3 seeds x 6 s: alpha share 0.21 +- 0.02 against 0.06
-    assert shares[0] > 2.0 * shares[1], shares
+    htc, plain_ = (np.mean([sh for r, sh in shares if r == k]) for k in (0, 1))
+    assert htc > 2.0 * plain_, shares
+
+
+def test_fast_gap_junctions_couple_a_cell_to_the_others_only():
+    """Within a fast step's substeps the gap sum holds start-of-step potentials; the cell's
+    own term comes out with v_prev, so the current is sum_j (V_j - V) over the others."""
+    import sympy as sp
+
+    n = 5
+    text = next(line for line in htc.cell(n, True).splitlines() if line.startswith("I_gap"))
+    expr = sp.sympify(text.split("=", 1)[1].split(":")[0].replace("mV", "1"))
+    start = np.array([-60.0, -55.0, -70.0, -52.0, -65.0])  # mV, in the column sum
+    now = -40.0  # cell 0 after some substeps of a spike
+    got = float(expr.subs({"w_gap_htc": 1, "X_gap_htc": start.sum(), "v_prev": start[0], "V": now}))
+    assert got == pytest.approx(np.sum(start[1:] - now))
+    published = next(line for line in htc.cell(n, False).splitlines() if line.startswith("I_gap"))
+    assert "v_prev" not in published  # one Euler step: the sum holds the cell's own V

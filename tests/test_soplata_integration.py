@@ -58,8 +58,8 @@ def spikes(v: np.ndarray) -> int:
     return int(np.sum((v[1:] >= -25) & (v[:-1] < -25)))
 
 
-def test_fast_scheme_keeps_the_spike_that_coarse_euler_distorts():
-    dt = integration.FAST_DT_MS
+def test_frozen_exponential_keeps_the_spike_that_coarse_euler_distorts():
+    dt = 0.025
     _, fine = run_group(SPIKER, "euler", 0.01, 200.0, START, "v")
     _, coarse = run_group(SPIKER, "euler", 0.05, 200.0, START, "v")
     t_fast, fast = run_group(SPIKER, integration.frozen_exponential_euler, dt, 200.0, START, "v")
@@ -81,7 +81,7 @@ def test_fast_scheme_keeps_the_spike_that_coarse_euler_distorts():
 
 def test_fast_is_a_named_scheme_with_its_step():
     p = soplata2023.condition("propofol", integration="fast")
-    assert soplata2023.dt_ms_for(p) == 0.025
+    assert soplata2023.dt_ms_for(p) == 0.05
     assert soplata2023.dt_ms_for(soplata2023.condition("propofol")) == 0.01
     with pytest.raises(ValueError, match="integration='rk4' is not known"):
         soplata2023.condition("propofol", integration="rk4")
@@ -91,7 +91,7 @@ def test_fast_column_runs_on_runtime_and_repeats_with_its_seed():
     model = wb.BrainModel.single_column("soplata2023", "propofol", integration="fast", scale=0.2)
     a = wb.simulate(model, 0.05, seed=4, backend="runtime")
     b = wb.simulate(model, 0.05, seed=4, backend="runtime")
-    assert a.dt_ms == 0.025
+    assert a.dt_ms == 0.05
     np.testing.assert_array_equal(a.eeg_proxy, b.eeg_proxy)
     assert np.all(np.isfinite(a.eeg_proxy))
     assert sum(len(s) for s in a.spikes.values()) > 0
@@ -141,6 +141,25 @@ def test_substeps_of_the_reference_step_are_euler_exactly():
     np.testing.assert_allclose(sub, euler[::2][: len(sub)], rtol=1e-9, atol=1e-12)
 
 
+def test_cortical_cells_take_two_matched_substeps_and_keep_the_midpoint():
+    """The fast scheme's cortical method, two matched substeps per 0.05-ms step, is the
+    matched scheme at 0.025 ms, each substep's history the substep before; ``v_mid`` holds
+    the potential after the first substep."""
+    method = integration.method("fast", "IN")
+    assert isinstance(method, integration.EulerMatched) and method.substeps == 2
+    assert integration.FAST_DT_MS == 0.05
+    text = SPIKER + "v_mid : volt\n"
+    _, single = run_group(text, integration.euler_matched, 0.025, 30.0, START, "v")
+    _, sub = run_group(text, method, 0.05, 30.0, START, "v")
+    _, mid = run_group(text, method, 0.05, 30.0, START, "v_mid")
+    assert spikes(single / 1e-3) >= 1
+    np.testing.assert_allclose(sub, single[::2][: len(sub)], rtol=1e-9, atol=1e-12)
+    # the monitor records before the step: mid[k] is the midpoint of the step before k
+    np.testing.assert_allclose(mid[1:], single[1::2][: len(mid) - 1], rtol=1e-9, atol=1e-12)
+    with pytest.raises(ValueError, match="even number of substeps"):
+        integration.EulerMatched(0.01, substeps=3, midpoint="v")
+
+
 # the TC cell's Traub-type Na/K (its activation m_na a state variable) and leak, DC-driven
 TRAUB_SPIKER = f"""
 dv/dt = (-90*msiemens/cm**2*m_na**3*h_na*(v - 50*mV) - 10*msiemens/cm**2*n_k**4*(v + 100*mV)
@@ -151,12 +170,12 @@ I : amp/meter**2
 
 
 def test_thalamic_substeps_follow_euler_at_the_reference_step():
-    """The thalamic cells' method, two matched substeps per 0.025-ms step, keeps the TC
+    """The thalamic cells' method, four matched substeps per 0.05-ms step, keeps the TC
     spike train of Euler at 0.01 ms; Euler at the substep (0.0125 ms) and a converged step
     do not (measured: ISI off by 0.02%, 1.3% and 4%)."""
     start = {"v": -65 * b2.mV, "m_na": 0.0, "h_na": 0.9, "n_k": 0.1, "I": 2 * b2.uamp / b2.cm**2}
     method = integration.method("fast", "TC")
-    assert isinstance(method, integration.EulerMatched) and method.substeps == 2
+    assert isinstance(method, integration.EulerMatched) and method.substeps == 4
     schemes = {"converged": ("euler", 0.002), "euler_substep": ("euler", 0.0125),
                "thalamic": (method, integration.FAST_DT_MS)}  # fmt: skip
     off = isi_offsets(TRAUB_SPIKER, start, schemes, min_spikes=10)

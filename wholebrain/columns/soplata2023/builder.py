@@ -163,8 +163,9 @@ def build_columns(
         n = sizes[pop] * n_regions
         text = eqs[pop] + "\n".join(extra[pop]) + "\n"
         v = "v_so" if pop == "PY" else "v"
+        midpoint = fast and pop in integration.MIDPOINT
         if fast:
-            text += f"{v}_prev : volt\n"
+            text += f"{v}_prev : volt\n" + (f"{v}_mid : volt\n" if midpoint else "")
         if integration.keeps_history(p0.integration, pop):
             text += "\n" + integration.history_declarations(text)
         kwargs: dict[str, Any] = {
@@ -190,16 +191,17 @@ def build_columns(
         g = b2.NeuronGroup(n, text, **kwargs)
         g.region = np.repeat(np.arange(n_regions), sizes[pop])
         g.cell = np.tile(np.arange(sizes[pop]), n_regions)
-        prev = ["v_dr_prev = v_dr"] if pop == "PY" else []
         if fast:
             # the gates driven by v, advanced over the step just taken (after the state
-            # updater at order 0, before the thresholds and before v_prev moves on)
+            # updater at order 0, which keeps v_prev, and before the thresholds)
             g.run_regularly(
-                gates.step_update(pop, v), when="groups", order=0.25, name=f"{pop}_gates"
+                gates.step_update(pop, v, midpoint),
+                when="groups",
+                order=0.25,
+                name=f"{pop}_gates",
             )
-            prev.append(f"{v}_prev = {v}")
-        if prev:
-            g.run_regularly("\n".join(prev), when="end", name=f"{pop}_prev")
+        elif pop == "PY":  # the fast scheme's state updater keeps v_dr_prev itself
+            g.run_regularly("v_dr_prev = v_dr", when="end", name="PY_prev")
         if pop in ("PY", "IN"):
             depression.attach(g, v, stepwise, store_clock)
         groups[pop] = g

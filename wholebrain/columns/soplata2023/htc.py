@@ -52,7 +52,15 @@ _SHELL_UM = 0.5
 
 
 def cell(n_cells: int, step_averaged: bool = False) -> str:
-    """Equations of the HTC cells of a column of ``n_cells`` HTC cells."""
+    """Equations of the HTC cells of a column of ``n_cells`` HTC cells.
+
+    The gap-junction sum ``X_gap_htc`` holds every cell's potential at the start of the
+    step. Under the fast scheme (``step_averaged``) the cell's own term is taken out of it
+    with ``v_prev``, the same start-of-step value, so that within the step's substeps a cell
+    is coupled to the others only, not to its own earlier potential.
+    """
+    own = "v_prev/mV - " if step_averaged else ""
+    gap = f"X_gap_htc - {own}{n_cells - 1 if step_averaged else n_cells}*V"
     nernst = 1000 * 8.31441 * (273.15 + 36) / (2 * _FARADAY)
     influx = 10 / (2 * _FARADAY * _SHELL_UM)
     return (
@@ -92,7 +100,7 @@ dp_n/dt = (1/(1 + exp(-(V + 43)/5.2)) - p_n)/(1.6 + 2.7/(exp(-(V + 55)/15) + exp
 I_ext = -g_ext*s_ext*v : amp/meter**2
 ds_ext/dt = -s_ext/tau_ext : 1
 I_syn = -w_gabaa_trn_htc*X_gabaa_trn_htc*(v + 80*mV) - w_ampa_py_htc*X_ampa_py_htc*(v - 1*mV) + I_lr : amp/meter**2
-I_gap = w_gap_htc*(X_gap_htc - {n_cells}*V)*mV : amp/meter**2
+I_gap = w_gap_htc*({gap})*mV : amp/meter**2
 """
         + gates.ode_lines("HTC", "V", step_averaged)
         + "".join(

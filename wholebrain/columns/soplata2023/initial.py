@@ -142,6 +142,7 @@ def draw_initial_values(
             continue
         # the fast scheme's crossing interpolation and step-averaged gates
         out[pop][f"{v}_prev"] = out[pop][v]
+        out[pop][f"{v}_mid"] = out[pop][v]
         out[pop].update(gates.antiderivatives(pop, np.asarray(out[pop][v] / b2.mV)))
         if pop in ("PY", "IN"):
             out[pop]["tspike"] = np.full(len(out[pop][v]), -1.0) * b2.second  # no spike yet

@@ -21,7 +21,7 @@ from typing import Any
 
 DEPRESSION_MODES = ("dynasim", "per_spike")
 CONNECTIVITY_MODES = ("dynasim", "nearest")
-INTEGRATION_MODES = ("dynasim", "fast")
+INTEGRATION_MODES = ("dynasim", "fast", "fast50")
 
 
 def _p(default: float, unit: str, doc: str) -> Any:
@@ -166,7 +166,7 @@ class Soplata2023Params:
         default="dynasim",
         metadata={
             "doc": "'dynasim': the paper's forward Euler at 0.01 ms (the default of one "
-            "column); 'fast': 0.025 ms with an Euler-matched step (two substeps for TC/TRN), "
+            "column); 'fast': 0.05 ms, Euler-matched substeps (2 for PY/IN, 4 for TC/TRN), "
             "DynaSim's depression count applied per spike (the default of a brain; "
             "columns.soplata2023.integration)"
         },

@@ -82,7 +82,8 @@ def column_values(
 
 
 #: values that exist only with one depression rule or integration scheme
-_OPTIONAL = {"tspike", "v_stored", "v_so_prev", "v_prev", "F_cortical", "F_thalamic"}
+_OPTIONAL = {"tspike", "v_stored", "v_so_prev", "v_prev", "v_so_mid", "v_mid", "F_cortical",
+             "F_thalamic"}  # fmt: skip
 
 
 def apply_values(groups: dict[str, b2.NeuronGroup], values: Values) -> None:
