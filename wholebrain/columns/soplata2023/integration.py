@@ -73,7 +73,8 @@ on the same seeds (session 16, the scheme as it is now):
 It is the default of brains on this validation. Table 1 (``scripts/table1_soplata2023.py
 --seeds 1 ... 8 --duration 20 --integration fast``): the continuous share at x = 0.002 ...
 0.012 is 65.1, 62.5, 32.9, 3.9, 0.7 and 0.0%, monotone and within the authors' 1 SD at
-every dose but 0.002 (83.7 +- 9.8), where the DynaSim scheme (54%) misses too.
+every dose but 0.002 (83.7 +- 9.8), where the DynaSim scheme misses too: with 16 seeds,
+60.5 +- 23.9% (fast) against 61.8 +- 24.3% (DynaSim scheme).
 
 The fast scheme of session 15 took one Euler-matched step of 0.025 ms for PY and IN and two
 substeps of 0.0125 ms for TC/TRN, the gates averaged over the 0.025-ms step: wake TC
