@@ -163,9 +163,8 @@ def build_columns(
         n = sizes[pop] * n_regions
         text = eqs[pop] + "\n".join(extra[pop]) + "\n"
         v = "v_so" if pop == "PY" else "v"
-        midpoint = fast and pop in integration.MIDPOINT
-        if fast:
-            text += f"{v}_prev : volt\n" + (f"{v}_mid : volt\n" if midpoint else "")
+        if fast:  # kept by the state updater: the potential at the start and halfway
+            text += f"{v}_prev : volt\n{v}_mid : volt\n"
         if integration.keeps_history(p0.integration, pop):
             text += "\n" + integration.history_declarations(text)
         kwargs: dict[str, Any] = {
@@ -195,7 +194,7 @@ def build_columns(
             # the gates driven by v, advanced over the step just taken (after the state
             # updater at order 0, which keeps v_prev, and before the thresholds)
             g.run_regularly(
-                gates.step_update(pop, v, midpoint),
+                gates.step_update(pop, v, midpoint=True),
                 when="groups",
                 order=0.25,
                 name=f"{pop}_gates",
