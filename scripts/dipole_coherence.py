@@ -53,7 +53,7 @@ def run_column(
             "soplata2023", condition, integration=integration, htc=htc
         )
         res = wb.simulate(col, duration=duration, seed=seed, backend="cpp",
-                          build_dir=Path(out) / f"build-{condition}-{integration}",
+                          build_dir=Path(out) / f"build-{condition}{tag}-{integration}",
                           record_states={"PY": ["I_com_dr"]}, record_cells=100)  # fmt: skip
         res.save(path)
     return str(path)

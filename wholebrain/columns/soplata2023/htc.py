@@ -59,8 +59,10 @@ def cell(n_cells: int, step_averaged: bool = False) -> str:
     with ``v_prev``, the same start-of-step value, so that within the step's substeps a cell
     is coupled to the others only, not to its own earlier potential.
     """
-    own = "v_prev/mV - " if step_averaged else ""
-    gap = f"X_gap_htc - {own}{n_cells - 1 if step_averaged else n_cells}*V"
+    if step_averaged:
+        gap = f"X_gap_htc - v_prev/mV - {n_cells - 1}*V"
+    else:
+        gap = f"X_gap_htc - {n_cells}*V"
     nernst = 1000 * 8.31441 * (273.15 + 36) / (2 * _FARADAY)
     influx = 10 / (2 * _FARADAY * _SHELL_UM)
     return (

@@ -21,7 +21,7 @@ from typing import Any
 
 DEPRESSION_MODES = ("dynasim", "per_spike")
 CONNECTIVITY_MODES = ("dynasim", "nearest")
-INTEGRATION_MODES = ("dynasim", "fast", "fast50")
+INTEGRATION_MODES = ("dynasim", "fast")
 
 
 def _p(default: float, unit: str, doc: str) -> Any:
