@@ -10,6 +10,7 @@ brain once more through ``wb.compile_brain`` and times a rerun with another glob
     python scripts/bench_brain.py --json
     python scripts/bench_brain.py --models lif_ei izhikevich_stp --regions 4 76 --sim 2
     python scripts/bench_brain.py --regions 76 --threads 1 2 auto --load quiet busy
+    python scripts/bench_brain.py --regions 76 --simd on off     # SIMD against scalar loops
     python scripts/bench_brain.py --regions 16 --integration fast --threads 1 \
         --brains plain posterior_alpha   # what the HTC alpha generator costs
 
@@ -48,17 +49,18 @@ def brain(n: int, model: str, condition: str, gain: float, integration: str = ""
 
 
 def one(model: str, n: int, backend: str, threads: int | str, sim_s: float, integration: str,
-        kind: str, args) -> dict:  # fmt: skip
+        kind: str, simd: str, args) -> dict:  # fmt: skip
     with tempfile.TemporaryDirectory(prefix="wb_bench_brain_") as build:
         build_dir = build if backend != "runtime" else None
         row = benchlib.measure(brain(n, model, args.condition, 1.0, integration, kind), sim_s,
-                               backend, threads, build_dir, args.dt)  # fmt: skip
+                               backend, threads, build_dir, args.dt, simd)  # fmt: skip
     if args.rerun and backend == "cpp":
         import time
 
         import wholebrain as wb
 
-        with tempfile.TemporaryDirectory(prefix="wb_bench_rerun_") as build:
+        with tempfile.TemporaryDirectory(prefix="wb_bench_rerun_") as build, \
+                benchlib.simd_builds(simd):  # fmt: skip
             compiled = wb.compile_brain(brain(n, model, args.condition, 1.0, integration, kind),
                                         sim_s, threads=threads, build_dir=build)  # fmt: skip
             compiled.run(seed=1)
@@ -83,19 +85,21 @@ def main(argv: list[str] | None = None) -> int:
                     help="soplata2023 schemes to compare")  # fmt: skip
     ap.add_argument("--load", nargs="+", default=["quiet"], choices=["quiet", "busy"],
                     help="busy: one low-priority busy process beside each run")  # fmt: skip
+    ap.add_argument("--simd", nargs="+", default=["on"], choices=["on", "off"],
+                    help="cpp: SIMD loops over cells (on) or scalar (off)")  # fmt: skip
     ap.add_argument("--sim", type=float, default=1.0, help="simulated seconds")
     ap.add_argument("--rerun", action="store_true", help="also time a rerun with another gain")
     ap.add_argument("--json", action="store_true")
     ap.add_argument("--brains", nargs="+", default=["plain"],
                     choices=["plain", "posterior_alpha"],
                     help="soplata2023: plain, or wb.posterior_alpha (HTC cells)")  # fmt: skip
-    ap.add_argument("--one", nargs=7, help=argparse.SUPPRESS)
+    ap.add_argument("--one", nargs=8, help=argparse.SUPPRESS)
     args = ap.parse_args(argv)
     if args.one:
-        model, n, backend, threads, sim_s, integration, kind = args.one
+        model, n, backend, threads, sim_s, integration, kind, simd = args.one
         threads = threads if threads == "auto" else int(threads)
         print(json.dumps(one(model, int(n), backend, threads, float(sim_s), integration, kind,
-                             args)))  # fmt: skip
+                             simd, args)))  # fmt: skip
         return 0
     options = ("--condition", args.condition, *(["--rerun"] if args.rerun else []),
                *(["--dt", str(args.dt)] if args.dt else []))  # fmt: skip
@@ -103,10 +107,13 @@ def main(argv: list[str] | None = None) -> int:
     for model in args.models:
         schemes = args.integration if model == "soplata2023" else ["-"]
         brains = args.brains if model == "soplata2023" else ["plain"]
-        for backend, n, integration, kind_of_brain, threads, kind in itertools.product(
-            args.backends, args.regions, schemes, brains, args.threads, args.load
+        for backend, n, integration, simd, kind_of_brain, threads, kind in itertools.product(
+            args.backends, args.regions, schemes, args.simd, brains, args.threads, args.load
         ):
-            config = [model, str(n), backend, threads, str(args.sim), integration, kind_of_brain]
+            if backend != "cpp" and simd != args.simd[0]:
+                continue  # SIMD is a C++ build option
+            config = [model, str(n), backend, threads, str(args.sim), integration, kind_of_brain,
+                      simd]  # fmt: skip
             row = benchlib.run_config(__file__, config, options, kind)
             rows.append(row)
             if args.json:

@@ -29,7 +29,7 @@ import benchlib
 
 
 def one(model: str, n: int, backend: str, threads: str, sim_s: float, condition: str,
-        dt_ms: float | None, integration: str) -> dict:  # fmt: skip
+        dt_ms: float | None, integration: str, simd: str) -> dict:  # fmt: skip
     """Run one configuration in this process and return its measurements."""
     import wholebrain as wb
 
@@ -37,7 +37,7 @@ def one(model: str, n: int, backend: str, threads: str, sim_s: float, condition:
                                       **benchlib.overrides(model, integration))  # fmt: skip
     with tempfile.TemporaryDirectory(prefix="wb_bench_") as build:
         row = benchlib.measure(brain, sim_s, backend, threads, build if backend == "cpp" else None,
-                               dt_ms)  # fmt: skip
+                               dt_ms, simd)  # fmt: skip
     return {**row, "condition": condition}
 
 
@@ -53,6 +53,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--threads", nargs="+", default=["1"], help="numbers or auto")
     ap.add_argument("--integration", nargs="+", default=["dynasim", "fast"],
                     help="soplata2023 schemes to compare")  # fmt: skip
+    ap.add_argument("--simd", nargs="+", default=["on", "off"], choices=["on", "off"],
+                    help="cpp: SIMD loops over cells (on) or scalar (off)")  # fmt: skip
     ap.add_argument("--load", nargs="+", default=["quiet"], choices=["quiet", "busy"],
                     help="busy: one low-priority busy process beside each run")  # fmt: skip
     ap.add_argument("--sim", type=float, default=2.0, help="simulated seconds (cpp)")
@@ -63,23 +65,25 @@ def main(argv: list[str] | None = None) -> int:
         help="simulated seconds for the slow runtime backend",
     )
     ap.add_argument("--json", action="store_true")
-    ap.add_argument("--one", nargs=6, help=argparse.SUPPRESS)
+    ap.add_argument("--one", nargs=7, help=argparse.SUPPRESS)
     args = ap.parse_args(argv)
     if args.one:
-        model, n, backend, threads, sim_s, integration = args.one
+        model, n, backend, threads, sim_s, integration, simd = args.one
         threads = threads if threads == "auto" else int(threads)
         print(json.dumps(one(model, int(n), backend, threads, float(sim_s), args.condition,
-                             args.dt, integration)))  # fmt: skip
+                             args.dt, integration, simd)))  # fmt: skip
         return 0
     rows = []
     options = ("--condition", args.condition, *(["--dt", str(args.dt)] if args.dt else []))
     for model in args.models:
         schemes = args.integration if model == "soplata2023" else ["-"]
-        for backend, n, integration, threads, kind in itertools.product(
-            args.backends, args.columns, schemes, args.threads, args.load
+        for backend, n, integration, simd, threads, kind in itertools.product(
+            args.backends, args.columns, schemes, args.simd, args.threads, args.load
         ):
+            if backend != "cpp" and simd != args.simd[0]:
+                continue  # SIMD is a C++ build option
             sim_s = args.sim if backend == "cpp" else args.sim_runtime
-            config = [model, str(n), backend, threads, str(sim_s), integration]
+            config = [model, str(n), backend, threads, str(sim_s), integration, simd]
             row = benchlib.run_config(__file__, config, options, kind)
             rows.append(row)
             if args.json:

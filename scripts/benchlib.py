@@ -41,6 +41,15 @@ def load(kind: str) -> Iterator[None]:
         proc.wait()
 
 
+def simd_builds(simd: str) -> contextlib.AbstractContextManager:
+    """C++ builds with SIMD loops over cells (``"on"``, the default) or scalar (``"off"``)."""
+    from wholebrain.engine import vectorize
+
+    if simd not in ("on", "off"):
+        raise ValueError(f"simd must be on or off, got {simd!r}")
+    return vectorize.scalar_loops() if simd == "off" else contextlib.nullcontext()
+
+
 def peak_rss_mb() -> float:
     """Peak resident memory of this process or its children (the C++ binary), MB."""
     own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
@@ -50,18 +59,19 @@ def peak_rss_mb() -> float:
 
 def measure(
     model, sim_s: float, backend: str, threads: int | str, build_dir: str | None,
-    dt_ms: float | None = None,
+    dt_ms: float | None = None, simd: str = "on",
 ) -> dict:  # fmt: skip
     """Simulate ``model`` (at its column model's own step unless ``dt_ms``) and return the
-    standard measurements."""
+    standard measurements. ``simd="off"``: C++ loops as Brian2 generates them (scalar)."""
     import wholebrain as wb
     from wholebrain.engine.settings import resolve_threads
 
     used = resolve_threads(threads)  # "auto": the cores idle now
     label = f"auto:{used}" if isinstance(threads, str) else str(used)
     t0 = time.perf_counter()
-    res = wb.simulate(model, sim_s, seed=1, backend=backend, threads=used, build_dir=build_dir,
-                      dt_ms=dt_ms)  # fmt: skip
+    with simd_builds(simd):
+        res = wb.simulate(model, sim_s, seed=1, backend=backend, threads=used,
+                          build_dir=build_dir, dt_ms=dt_ms)  # fmt: skip
     total = time.perf_counter() - t0
     timings = res.provenance["timings"]
     params = model.column_params()[0]
@@ -74,6 +84,7 @@ def measure(
         "n_regions": model.n_regions,
         "backend": backend,
         "integration": getattr(params, "integration", "-"),
+        "simd": simd if backend == "cpp" else "-",
         "threads": label,
         "dt_ms": res.dt_ms,
         "sim_s": sim_s,
@@ -104,7 +115,7 @@ def run_config(
 
 def print_table(rows: list[dict[str, Any]], extra: tuple[str, ...] = ()) -> None:
     """Human-readable table of measured configurations."""
-    cols = ["model", "integration", "n_regions", "backend", "threads", "load", "dt_ms",
+    cols = ["model", "integration", "simd", "n_regions", "backend", "threads", "load", "dt_ms",
             "sim_s", "compile_s", "run_s", "run_s_per_sim_s", "per_region", "peak_rss_mb",
             *extra]  # fmt: skip
     print("  ".join(f"{c:>11}" for c in cols))

@@ -15,6 +15,11 @@ share of seeds in which it fires (Fisher's exact test) and its rate when it fire
     python scripts/fidelity_soplata2023.py --seeds 6 --duration 6
     python scripts/fidelity_soplata2023.py --integration dynasim --conditions propofol \\
         --seeds 8 --write-spread data/soplata2023_seed_spread.json
+    python scripts/fidelity_soplata2023.py --integration dynasim fast dynasim-scalar fast-scalar
+
+A name ending in ``-scalar`` builds that scheme with Brian2's scalar loops over cells instead
+of the C++ backend's SIMD ones (``wholebrain.engine.vectorize``); every pair of variants in
+:data:`COMPARED` that ran is then checked like fast against dynasim.
 """
 
 from __future__ import annotations
@@ -29,22 +34,31 @@ from concurrent.futures import ProcessPoolExecutor
 import numpy as np
 
 RATE_TOL, PEAK_TOL_HZ, RES_TOL = 0.20, 1.0, 0.05
+#: (variant, against): the checks printed where both ran
+COMPARED = [("fast", "dynasim"), ("fast", "dynasim-scalar"), ("dynasim", "dynasim-scalar"),
+            ("fast", "fast-scalar")]  # fmt: skip
 
 
 def run_pair(condition: str, integration: str, seeds: list[int], duration: float,
              depression: str, fast_dt: float | None = None) -> list[dict]:  # fmt: skip
-    """Every seed of one (condition, integration) pair, in this process."""
+    """Every seed of one (condition, integration) pair, in this process (``integration``:
+    a scheme, or a scheme + ``-scalar`` for a build without SIMD loops)."""
+    import contextlib
+
     import wholebrain as wb
     from wholebrain.columns.soplata2023 import fidelity, regimes
+    from wholebrain.engine import vectorize
 
+    scheme, _, build_kind = integration.partition("-")
     model = wb.BrainModel.single_column(
-        "soplata2023", condition, depression=depression, integration=integration
+        "soplata2023", condition, depression=depression, integration=scheme
     )
     out = []
-    with tempfile.TemporaryDirectory(prefix="wb_fidelity_") as build:
+    loops = vectorize.scalar_loops() if build_kind == "scalar" else contextlib.nullcontext()
+    with tempfile.TemporaryDirectory(prefix="wb_fidelity_") as build, loops:
         for seed in seeds:
             t0 = time.perf_counter()
-            dt = fast_dt if integration == "fast" else None
+            dt = fast_dt if scheme == "fast" else None
             res = wb.simulate(model, duration, seed=seed, backend="cpp", build_dir=build, dt_ms=dt,
                               record_states={"PY": ["res_ampa_py_dr"]}, record_cells=5)  # fmt: skip
             stats = fidelity.result_statistics(res)
@@ -127,7 +141,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--duration", type=float, default=6.0, help="seconds (reference: 6)")
     ap.add_argument("--conditions", nargs="+", default=["propofol", "wake", "cortex_only"])
     ap.add_argument("--integration", nargs="+", default=["dynasim", "fast"],
-                    choices=["dynasim", "fast"])  # fmt: skip
+                    choices=["dynasim", "fast", "dynasim-scalar", "fast-scalar"])  # fmt: skip
     ap.add_argument("--depression", default="dynasim", choices=["dynasim", "per_spike"])
     ap.add_argument("--jobs", type=int, default=2, help="pairs run side by side")
     ap.add_argument("--fast-dt", type=float, help="step of the fast scheme, ms (default: its own)")
@@ -148,7 +162,8 @@ def main(argv: list[str] | None = None) -> int:
 
     def key(condition: str, integration: str) -> str:
         """The --json/--reuse key of a pair: a fast run at another step is another pair."""
-        step = "" if integration == "dynasim" or args.fast_dt is None else f"@{args.fast_dt:g}ms"
+        fast = integration.startswith("fast")
+        step = f"@{args.fast_dt:g}ms" if fast and args.fast_dt is not None else ""
         return f"{condition}/{integration}{step}"
 
     runs = {}
@@ -205,12 +220,13 @@ def main(argv: list[str] | None = None) -> int:
                 line += f"{reference[key]:>10.3g}" if key in reference else f"{'':>10}"
             line += "".join(f"{s[key][0]:>14.3g}{s[key][1]:>8.2g}" for s in stats.values())
             print(line)
-        if {"dynasim", "fast"} <= set(stats):
-            print("fast vs dynasim scheme:")
-            for key, ok, text in checks(stats["fast"], stats["dynasim"]) + bistable_checks(
-                runs[condition, "fast"], runs[condition, "dynasim"]
-            ):
-                print(f"  {'ok  ' if ok else 'MISS'} {key:<24}{text}")
+        for a, b in COMPARED:
+            if {a, b} <= set(stats):
+                print(f"{a} vs {b}:")
+                for key, ok, text in checks(stats[a], stats[b]) + bistable_checks(
+                    runs[condition, a], runs[condition, b]
+                ):
+                    print(f"  {'ok  ' if ok else 'MISS'} {key:<24}{text}")
     return 0
 
 

@@ -15,6 +15,9 @@
 ``runtime``, ``cpp``, ``cuda``
     The backends; ``cpp`` holds :class:`~wholebrain.engine.cpp.CompiledBrain` (one compile,
     many runs) with its C++ run control (``control.py``, ``control.cpp``).
+``vectorize``
+    SIMD loops over cells in C++ builds: ``#pragma omp simd`` on Brian2's state updaters and
+    glibc's vector ``exp``/``expm1``/... declared (``scalar_loops`` turns it off).
 ``execute``
     :class:`~wholebrain.engine.execute.RunSpec` and the subprocess that runs a compiled brain
     once; imports no Brian2, so any Dask worker can run it.

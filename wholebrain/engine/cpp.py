@@ -41,7 +41,7 @@ import numpy as np
 from ..brain import RUN_FIELDS, STRUCTURAL_FIELDS, BrainModel
 from ..result import SimulationResult
 from ..validation import check_seed
-from . import control, device
+from . import control, device, vectorize
 from .checkpoint import run_checkpointed
 from .collect import collect
 from .execute import RunSpec, execute
@@ -109,7 +109,7 @@ class CompiledBrain:
             )
             network.run(0 * b2.second)
             clocks = {obj.clock.name for obj in network.sorted_objects}
-            with device.stable_main_cpp(clocks):
+            with device.stable_main_cpp(clocks), vectorize.simd_loops(self._device):
                 b2.device.build(directory=str(self.project), compile=True, run=False,
                                 with_output=False)  # fmt: skip
         timers = self._device.timers["compile"]

@@ -26,6 +26,7 @@ import brian2 as b2
 
 from .._version import __version__
 from ..cache import cache_dir
+from . import vectorize
 
 #: every set-up bumps this; a compiled brain is usable only while it matches its own
 _GENERATION = [0]
@@ -164,6 +165,7 @@ def default_project(model: Any, params: list[Any], record_dt_ms: float) -> Path:
             # each column model names the parameters that change its network's structure
             "structure": {k: getattr(p0, k) for k in model.column_model.module.STRUCTURAL},
             "record_dt_ms": record_dt_ms,
+            "simd": vectorize.enabled(),
             "version": __version__,
             "brian2": b2.__version__,
         },

@@ -4,8 +4,9 @@
 depression window counted on that grid (:mod:`.depression`). It stays the default of one
 column (``BrainModel.single_column``, the parameter sets themselves, the fidelity module and
 ``scripts/fidelity_soplata2023.py`` / ``table1_soplata2023.py``): a single column is what
-the paper simulates, reproducing the authors' runs is its purpose, and at 2-4 s per
-simulated second its cost does not call for a cheaper scheme.
+the paper simulates, reproducing the authors' runs is its purpose, and at about 1.6 s per
+simulated second (C++ with SIMD loops, one thread) its cost does not call for a cheaper
+scheme.
 
 ``integration="fast"`` is the default of every model of more than one region
 (``BRAIN_DEFAULTS``: whole brains, independent columns, studies, the command line and the
@@ -35,6 +36,14 @@ measured reason:
   crossing's phase on DynaSim's grids, the crossing drawn uniformly within its coarse step
   (:func:`.depression.emulated_reset`);
 * the Poisson drive draws the exact count of each step.
+
+With the C++ backend's SIMD loops over cells (:mod:`wholebrain.engine.vectorize`), one
+column costs 0.67 s per simulated second on one thread, against 1.61 for the DynaSim
+scheme with SIMD loops and 3.21 for it with scalar ones (``scripts/bench_column.py``, one
+run). Revalidated with SIMD (``scripts/fidelity_soplata2023.py --first-seed 9 --seeds 16``,
+6 s): propofol rates within 0.6% of the DynaSim scheme, band peaks within 0.44 Hz, mean
+res +0.2%; wake rates within 0.4% (TC active in 9 of 16 seeds against 10, -0.4% when
+active), peaks within 0.44 Hz, mean res +1.1%.
 
 :data:`frozen_exponential_euler` (kept for measurements, ``scripts/interneuron_fi.py``, and
 no longer on the fast scheme's path) advances every state variable ``x`` with
