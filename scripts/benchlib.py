@@ -47,7 +47,7 @@ def simd_builds(simd: str) -> contextlib.AbstractContextManager:
 
     if simd not in ("on", "off"):
         raise ValueError(f"simd must be on or off, got {simd!r}")
-    return vectorize.scalar_loops() if simd == "off" else contextlib.nullcontext()
+    return vectorize.simd_builds(simd == "on")
 
 
 def peak_rss_mb() -> float:

@@ -43,8 +43,6 @@ def run_pair(condition: str, integration: str, seeds: list[int], duration: float
              depression: str, fast_dt: float | None = None) -> list[dict]:  # fmt: skip
     """Every seed of one (condition, integration) pair, in this process (``integration``:
     a scheme, or a scheme + ``-scalar`` for a build without SIMD loops)."""
-    import contextlib
-
     import wholebrain as wb
     from wholebrain.columns.soplata2023 import fidelity, regimes
     from wholebrain.engine import vectorize
@@ -54,7 +52,7 @@ def run_pair(condition: str, integration: str, seeds: list[int], duration: float
         "soplata2023", condition, depression=depression, integration=scheme
     )
     out = []
-    loops = vectorize.scalar_loops() if build_kind == "scalar" else contextlib.nullcontext()
+    loops = vectorize.simd_builds(build_kind != "scalar")
     with tempfile.TemporaryDirectory(prefix="wb_fidelity_") as build, loops:
         for seed in seeds:
             t0 = time.perf_counter()

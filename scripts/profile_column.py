@@ -11,7 +11,6 @@ a timer per code object and step, so read shares, not absolute times.
 from __future__ import annotations
 
 import argparse
-import contextlib
 import tempfile
 
 
@@ -37,8 +36,7 @@ def main(argv: list[str] | None = None) -> int:
             net = soplata2023.build_columns(params, 1, seed=1)
             network = b2.Network(*net.objects)
             network.run(args.sim * b2.second, profile=True, namespace={})
-            scalar = vectorize.scalar_loops() if args.simd == "off" else contextlib.nullcontext()
-            with scalar, vectorize.simd_loops(b2.get_device()):
+            with vectorize.simd_builds(args.simd == "on"), vectorize.simd_loops(b2.get_device()):
                 b2.device.build(directory=build, run=True, compile=True)
             print(f"soplata2023 {args.condition}, integration {args.integration}, "
                   f"simd {args.simd}, {args.sim:g} s simulated")  # fmt: skip

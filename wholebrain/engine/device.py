@@ -18,7 +18,7 @@ import hashlib
 import json
 import re
 import weakref
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -118,33 +118,17 @@ def standalone_device(kind: str, directory: str, dt_ms: float) -> int:
 
 
 @contextlib.contextmanager
-def stable_main_cpp(clock_names: set[str]) -> Iterator[None]:
-    """Write main.cpp with its clock initialisations in a fixed order.
-
-    Brian2 emits ``_array_<clock>_timestep[0] = ...; _array_<clock>_t[0] = ...;`` once per
-    clock in the iteration order of a set of clocks, which changes from one process to the
-    next; main.cpp would then differ (and be recompiled) between identical builds. The lines
-    of one run are independent assignments, so sorting each run changes nothing else.
-    """
+def rewriting_sources(rewrite: Callable[[str, str], str]) -> Iterator[None]:
+    """While Brian2 writes a standalone project, pass every file's text through
+    ``rewrite(filename, text)`` (filenames relative to the project, e.g. ``main.cpp``,
+    ``code_objects/<name>.cpp``). Blocks nest: the inner rewrite runs first."""
     from brian2.devices.cpp_standalone.device import CPPWriter
 
-    names = "|".join(re.escape(n) for n in sorted(clock_names, key=len, reverse=True))
-    line = re.compile(rf"^\s*_array_(?:{names})_(?:timestep|t)\[0\] = [^;]+;\s*$")
     original = CPPWriter.write
 
     def write(self: Any, filename: str, contents: Any) -> None:
-        if filename == "main.cpp" and names:
-            out: list[str] = []
-            block: list[str] = []
-            for text in str(contents).split("\n"):
-                if line.match(text):
-                    block.append(text)
-                    continue
-                out.extend(sorted(block))
-                block = []
-                out.append(text)
-            out.extend(sorted(block))
-            contents = "\n".join(out)
+        if not filename.endswith(".*"):  # "x.*" holds a .cpp and a .h, written one by one
+            contents = rewrite(filename, str(contents))
         original(self, filename, contents)
 
     CPPWriter.write = write
@@ -152,6 +136,35 @@ def stable_main_cpp(clock_names: set[str]) -> Iterator[None]:
         yield
     finally:
         CPPWriter.write = original
+
+
+def stable_main_cpp(clock_names: set[str]) -> contextlib.AbstractContextManager:
+    """Write main.cpp with its clock initialisations in a fixed order.
+
+    Brian2 emits ``_array_<clock>_timestep[0] = ...; _array_<clock>_t[0] = ...;`` once per
+    clock in the iteration order of a set of clocks, which changes from one process to the
+    next; main.cpp would then differ (and be recompiled) between identical builds. The lines
+    of one run are independent assignments, so sorting each run changes nothing else.
+    """
+    names = "|".join(re.escape(n) for n in sorted(clock_names, key=len, reverse=True))
+    line = re.compile(rf"^\s*_array_(?:{names})_(?:timestep|t)\[0\] = [^;]+;\s*$")
+
+    def rewrite(filename: str, contents: str) -> str:
+        if filename != "main.cpp" or not names:
+            return contents
+        out: list[str] = []
+        block: list[str] = []
+        for text in contents.split("\n"):
+            if line.match(text):
+                block.append(text)
+                continue
+            out.extend(sorted(block))
+            block = []
+            out.append(text)
+        out.extend(sorted(block))
+        return "\n".join(out)
+
+    return rewriting_sources(rewrite)
 
 
 def default_project(model: Any, params: list[Any], record_dt_ms: float) -> Path:

@@ -61,14 +61,19 @@ def enabled() -> bool:
 
 
 @contextlib.contextmanager
-def scalar_loops() -> Iterator[None]:
-    """Build without SIMD inside this block (Brian2's code as it generates it)."""
+def simd_builds(on: bool) -> Iterator[None]:
+    """Build with SIMD loops over cells (``on``) or without inside this block."""
     before = _ENABLED[0]
-    _ENABLED[0] = False
+    _ENABLED[0] = bool(on)
     try:
         yield
     finally:
         _ENABLED[0] = before
+
+
+def scalar_loops() -> contextlib.AbstractContextManager:
+    """Build without SIMD inside this block (Brian2's code as it generates it)."""
+    return simd_builds(False)
 
 
 def vectorize_source(code: str) -> str | None:
@@ -97,25 +102,17 @@ def simd_loops(device: Any) -> Iterator[None]:
     if not enabled():
         yield
         return
-    from brian2.devices.cpp_standalone.device import CPPWriter
+    from .device import preferences, rewriting_sources
 
     targets = {
         f"code_objects/{name}.cpp"
         for name, obj in device.code_objects.items()
         if getattr(obj, "template_name", None) == "stateupdate"
     }
-    original = CPPWriter.write
 
-    def write(self: Any, filename: str, contents: Any) -> None:
-        if filename in targets:
-            contents = vectorize_source(str(contents)) or contents
-        original(self, filename, contents)
+    def rewrite(filename: str, contents: str) -> str:
+        return (vectorize_source(contents) or contents) if filename in targets else contents
 
-    flags = b2.prefs["codegen.cpp.extra_compile_args_gcc"]
-    CPPWriter.write = write
-    b2.prefs["codegen.cpp.extra_compile_args_gcc"] = compile_flags(flags)
-    try:
+    flags = compile_flags(b2.prefs["codegen.cpp.extra_compile_args_gcc"])
+    with rewriting_sources(rewrite), preferences(codegen__cpp__extra_compile_args_gcc=flags):
         yield
-    finally:
-        CPPWriter.write = original
-        b2.prefs["codegen.cpp.extra_compile_args_gcc"] = flags
