@@ -86,7 +86,7 @@ class CompiledBrain:
         self.lesions_as_zero = bool(lesions_as_zero)
         params = model.column_params()
         self.project = Path(build_dir) if build_dir else device.default_project(
-            model, params, self.record_dt_ms
+            model, params, self.record_dt_ms, simd=vectorize.enabled()
         )  # fmt: skip
         self.project.mkdir(parents=True, exist_ok=True)
         t0 = time.perf_counter()

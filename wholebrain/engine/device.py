@@ -26,7 +26,6 @@ import brian2 as b2
 
 from .._version import __version__
 from ..cache import cache_dir
-from . import vectorize
 
 #: every set-up bumps this; a compiled brain is usable only while it matches its own
 _GENERATION = [0]
@@ -167,8 +166,11 @@ def stable_main_cpp(clock_names: set[str]) -> contextlib.AbstractContextManager:
     return rewriting_sources(rewrite)
 
 
-def default_project(model: Any, params: list[Any], record_dt_ms: float) -> Path:
-    """A project folder per network structure, so reruns recompile only what changed."""
+def default_project(model: Any, params: list[Any], record_dt_ms: float, **build: Any) -> Path:
+    """A project folder per network structure, so reruns recompile only what changed.
+
+    ``build`` names what else changes the generated code (JSON-serialisable values, e.g.
+    ``simd=True``): builds that differ in it get folders of their own."""
     p0 = params[0]
     key = json.dumps(
         {
@@ -178,7 +180,7 @@ def default_project(model: Any, params: list[Any], record_dt_ms: float) -> Path:
             # each column model names the parameters that change its network's structure
             "structure": {k: getattr(p0, k) for k in model.column_model.module.STRUCTURAL},
             "record_dt_ms": record_dt_ms,
-            "simd": vectorize.enabled(),
+            "build": build,
             "version": __version__,
             "brian2": b2.__version__,
         },

@@ -33,6 +33,8 @@ from typing import Any
 
 import brian2 as b2
 
+from .device import preferences, rewriting_sources
+
 #: the compile flag that makes gcc honour ``#pragma omp simd`` without OpenMP itself
 SIMD_FLAG = "-fopenmp-simd"
 
@@ -102,8 +104,6 @@ def simd_loops(device: Any) -> Iterator[None]:
     if not enabled():
         yield
         return
-    from .device import preferences, rewriting_sources
-
     targets = {
         f"code_objects/{name}.cpp"
         for name, obj in device.code_objects.items()
