@@ -115,3 +115,16 @@ def test_without_libm_calls_a_simd_build_is_bit_identical_to_the_scalar_one(tmp_
         for pop in simd.spikes:
             assert simd.spikes[pop].size > 0
             np.testing.assert_array_equal(simd.spikes[pop], scalar.spikes[pop])
+
+
+def test_simd_and_scalar_builds_get_project_folders_of_their_own(monkeypatch, tmp_path):
+    """The default project folder records the build's code variant, so switching SIMD off
+    and on never reuses (or overwrites) the other build's compiled objects."""
+    from wholebrain.engine import device
+
+    monkeypatch.setenv("WHOLEBRAIN_CACHE", str(tmp_path))
+    model = wb.BrainModel.single_column("lif_ei")
+    params = model.column_params()
+    simd = device.default_project(model, params, 0.1, simd=True)
+    assert simd == device.default_project(model, params, 0.1, simd=True)
+    assert simd != device.default_project(model, params, 0.1, simd=False)
