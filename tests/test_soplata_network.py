@@ -183,3 +183,21 @@ def test_dipole_signal_is_the_axial_current_of_a_known_injected_current():
     steady = -stim * 0.035 * g_s / (g_s + g_d + g_s * g_d / g_c) / 0.035 * n_py
     assert dip[-1] < 0 and steady < 0
     assert abs(dip[-1] - steady) < abs(dip[0] - steady)
+
+
+@pytest.mark.parametrize("integration", ["dynasim", "fast"])
+def test_the_eeg_probe_formed_once_per_sample_records_what_every_step_would(integration):
+    """The probe and the copies of the cells' currents run on the recording clock only; a
+    run that records every integration step holds the same samples at those times."""
+    col = wb.BrainModel.single_column("soplata2023", "propofol", integration=integration,
+                                      **SMALL)  # fmt: skip
+    dt_ms = 0.05 if integration == "fast" else 0.01
+    coarse = wb.simulate(col, DURATION, seed=5, record_dt_ms=0.1)
+    fine = wb.simulate(col, DURATION, seed=5, record_dt_ms=dt_ms)
+    step = int(round(0.1 / dt_ms))
+    assert coarse.eeg_proxy.shape[1] == fine.eeg_proxy[:, ::step].shape[1]
+    assert np.abs(coarse.eeg_proxy).max() > 0
+    np.testing.assert_array_equal(coarse.eeg_proxy, fine.eeg_proxy[:, ::step])
+    for name, signal in coarse.signals.items():
+        assert np.abs(signal).max() > 0, name
+        np.testing.assert_array_equal(signal, fine.signals[name][:, ::step], err_msg=name)

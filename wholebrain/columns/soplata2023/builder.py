@@ -268,7 +268,10 @@ def build_columns(
     signals = ("dipole", "gabaa")
     currents = {"py": "I_ampa_py_dr", "tc": "I_ampa_tc_dr", "lr": "I_lr", "gabaa": "I_syn_so"}
     probe_eqs = "".join(f"eeg_{k} : amp/meter**2\n" for k in (*parts, *signals))
-    probe = b2.NeuronGroup(n_regions, probe_eqs, name="probe", order=0.75)
+    # The probe and the copies of the cells' currents run on the recording clock: the
+    # monitor reads them once per sample, so they are formed once per sample (same slots
+    # and orders as on the integration clock, so the same values).
+    probe = b2.NeuronGroup(n_regions, probe_eqs, name="probe", order=0.75, clock=record_clock)
     objects.append(probe)
     # I_com_dr depends on the cell's own state only, so the probe reads it directly
     sums = [f"eeg_{k}_post = eeg_{k}_cell_pre" for k in (*parts, "gabaa")]
@@ -288,6 +291,7 @@ def build_columns(
         "\n".join(f"eeg_{k}_cell = {currents[k]}" for k in (*parts, "gabaa")),
         when="groups",
         order=-0.4,
+        clock=record_clock,
         name="PY_eeg_cells",
     )
 
