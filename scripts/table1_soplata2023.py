@@ -14,6 +14,18 @@ seconds"). This script runs a few seeds per x and scores every run three ways:
 - ``tmax_tc``: the same on the TC->PYdr AMPA current alone;
 - ``tmax_phase``: the proxy's windows whose preferred slow phase lies in the trough sector,
   without the surrogate significance test (closer to reading comodulograms by eye).
+- ``alpha_async``: the share of 1-s windows in which the thalamus fires throughout (TC
+  spikes in at least half of the 50-ms bins) while the cortex is not in UP/DOWN states (PY
+  synchrony CV below 0.9): the state the paper reads trough-max in
+  (:func:`~wholebrain.columns.soplata2023.regimes.trough_max_like`). It uses the regime
+  classifier's outer thresholds instead of its inner margins, so windows between the two
+  regimes' margins count by which side of the interrupted regime's thresholds they lie on.
+  It is the score to read beside the authors' trough-max share.
+
+Beside them, what the windows that are not continuous are (shares of all windows):
+``interrupted`` (the classifier's slow-wave-interrupted regime) and ``thalamus_off`` (TC
+spikes in fewer than half of the 50-ms bins while the cortex is not in UP/DOWN states: the
+thalamus falls silent on its own, and with it the alpha that trough-max is read from).
 
 The table gives mean +- SD over seeds beside the authors' mean +- SD, and says whether each
 score falls monotonically over x and lies within the authors' mean +- 1 SD at every x.
@@ -34,6 +46,7 @@ from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
 import numpy as np
+from scipy.stats import spearmanr
 
 #: authors' table1/stats_combined.csv: trough-max share (%), mean and SD over 100 seeds
 AUTHORS = {
@@ -41,7 +54,9 @@ AUTHORS = {
     0.005: (44.39, 30.94), 0.006: (32.03, 34.22), 0.007: (15.61, 23.60),
     0.008: (6.97, 15.61), 0.009: (4.15, 11.35), 0.010: (1.29, 3.26), 0.012: (0.65, 3.27),
 }  # fmt: skip
-SCORES = ("continuous", "tmax_proxy", "tmax_tc", "tmax_phase")
+SCORES = ("continuous", "alpha_async", "tmax_proxy", "tmax_tc", "tmax_phase")
+#: what the windows that are not continuous are (no authors' value to check them against)
+BREAKDOWN = ("interrupted", "thalamus_off")
 TRANSIENT_S = 1.0
 
 
@@ -65,12 +80,19 @@ def run(job: tuple[str, float, int, float, str]) -> str:
 
 def score(path: str) -> dict[str, float]:
     import wholebrain as wb
-    from wholebrain.columns.soplata2023.regimes import classify_windows
+    from wholebrain.columns.soplata2023 import regimes
     from wholebrain.pac import state_score
 
     res = wb.load_result(path)
-    labels = classify_windows(res)[int(TRANSIENT_S) :]
-    out = {"continuous": 100.0 * float(np.mean([lab == "continuous" for lab in labels]))}
+    labels = np.array(regimes.classify_windows(res)[int(TRANSIENT_S) :])
+    first = int(TRANSIENT_S)
+    off = regimes.thalamus_silent(res)[first:]
+    out = {
+        "continuous": 100.0 * float(np.mean(labels == "continuous")),
+        "alpha_async": 100.0 * float(np.mean(regimes.trough_max_like(res)[first:])),
+        "interrupted": 100.0 * float(np.mean(labels == "interrupted")),
+        "thalamus_off": 100.0 * float(np.mean(off)),
+    }
     n0 = int(TRANSIENT_S * res.proxy_sfreq)
     step = max(1, int(res.proxy_sfreq // 250))  # 250 Hz is plenty for 0.5-14 Hz coupling
     proxy, tc = res.eeg_proxy[0], res.eeg_proxy_parts["tc"][0]
@@ -88,19 +110,30 @@ def summarise(scores: dict[tuple[str, float], list[dict[str, float]]]) -> dict:
     table: dict = {}
     for (integration, x), runs in sorted(scores.items()):
         row = {"x": x, "authors": AUTHORS.get(round(x, 3)), "n": len(runs)}
-        for s in SCORES:
+        for s in (*SCORES, *BREAKDOWN):
             vals = [r[s] for r in runs]
             row[s] = (float(np.mean(vals)), float(np.std(vals, ddof=1)) if len(vals) > 1 else 0.0)
         table.setdefault(integration, []).append(row)
     checks = {}
     for integration, rows in table.items():
+        runs = {r["x"]: scores[(integration, r["x"])] for r in rows}
         for s in SCORES:
-            means = [r[s][0] for r in rows]
+            means = np.array([r[s][0] for r in rows])
+            # standard error of each dose's mean; a rise between neighbouring doses smaller
+            # than the standard error of their difference is seed noise, not a trend
+            se = np.array([r[s][1] / np.sqrt(r["n"]) for r in rows])
+            rises = np.diff(means)
             inside = [
                 abs(r[s][0] - r["authors"][0]) <= r["authors"][1] for r in rows if r["authors"]
             ]
+            x_all = [x for x, rs in runs.items() for _ in rs]
+            v_all = [run[s] for rs in runs.values() for run in rs]
+            rho, p = spearmanr(x_all, v_all) if np.ptp(v_all) > 0 else (np.nan, np.nan)
             checks[f"{integration} {s}"] = {
-                "monotone": bool(np.all(np.diff(means) <= 1e-9)),
+                "monotone": bool(np.all(rises <= 1e-9)),
+                "monotone_within_se": bool(np.all(rises <= np.hypot(se[1:], se[:-1]) + 1e-9)),
+                "spearman_rho": float(rho),
+                "spearman_p": float(p),
                 "within_1sd": f"{sum(inside)}/{len(inside)}",
             }
     return {"table": table, "checks": checks}
@@ -135,13 +168,16 @@ def main() -> None:
           "share of windows, %, mean +- SD over seeds")  # fmt: skip
     for integration, rows in summary["table"].items():
         print(f"\n{integration}")
-        print(f"{'x':>6}{'authors':>16}" + "".join(f"{s:>16}" for s in SCORES))
+        names = (*SCORES, *BREAKDOWN)
+        print(f"{'x':>6}{'authors':>16}" + "".join(f"{s:>16}" for s in names))
         for r in rows:
             a = f"{r['authors'][0]:.1f} +- {r['authors'][1]:.1f}" if r["authors"] else "-"
-            cells = "".join(f"{r[s][0]:>9.1f} +- {r[s][1]:<4.1f}" for s in SCORES)
+            cells = "".join(f"{r[s][0]:>9.1f} +- {r[s][1]:<4.1f}" for s in names)
             print(f"{r['x']:>6.3f}{a:>16}{cells}")
     for name, c in summary["checks"].items():
-        print(f"{name}: monotone {c['monotone']}, within the authors' 1 SD at {c['within_1sd']}")
+        print(f"{name}: monotone {c['monotone']} (within 1 SE: {c['monotone_within_se']}; "
+              f"Spearman rho {c['spearman_rho']:.2f}, p {c['spearman_p']:.1e}), "
+              f"within the authors' 1 SD at {c['within_1sd']}")  # fmt: skip
 
 
 if __name__ == "__main__":

@@ -57,3 +57,26 @@ def classify_windows(res, region: int = 0, window_s: float = 1.0) -> list[str]:
         else:
             labels.append("other")
     return labels
+
+
+def trough_max_like(res, region: int = 0, window_s: float = 1.0) -> np.ndarray:
+    """Whether each window is in the state the paper reads trough-max in.
+
+    The thalamus fires throughout (TC occupancy at least :data:`INTERRUPTED_MAX_OCCUPANCY`)
+    while the cortex is not in UP/DOWN states (PY synchrony below :data:`INTERRUPTED_MIN_CV`).
+    Trough-max is thalamic alpha whose amplitude peaks at the slow wave's trough, so it needs
+    thalamic spiking and no slow-wave interruption. The outer thresholds make this looser
+    than ``"continuous"`` (whose margins leave a gap between the regimes): the windows in
+    the gap with an active thalamus count, and windows whose thalamus falls silent while
+    the cortex stays asynchronous (:func:`thalamus_silent`) do not.
+    """
+    m = window_measures(res, region, window_s)
+    return (m["occupancy"] >= INTERRUPTED_MAX_OCCUPANCY) & (m["cv"] < INTERRUPTED_MIN_CV)
+
+
+def thalamus_silent(res, region: int = 0, window_s: float = 1.0) -> np.ndarray:
+    """Whether each window's thalamus is mostly silent (TC occupancy below
+    :data:`INTERRUPTED_MAX_OCCUPANCY`) while the cortex is not in UP/DOWN states: no
+    thalamic alpha, and no slow wave that would explain its absence."""
+    m = window_measures(res, region, window_s)
+    return (m["occupancy"] < INTERRUPTED_MAX_OCCUPANCY) & (m["cv"] < INTERRUPTED_MIN_CV)
