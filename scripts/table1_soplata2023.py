@@ -14,7 +14,7 @@ seconds"). This script runs a few seeds per x and scores every run three ways:
 - ``tmax_tc``: the same on the TC->PYdr AMPA current alone;
 - ``tmax_phase``: the proxy's windows whose preferred slow phase lies in the trough sector,
   without the surrogate significance test (closer to reading comodulograms by eye).
-- ``alpha_async``: the share of 1-s windows in which the thalamus fires throughout (TC
+- ``tmax_like``: the share of 1-s windows in which the thalamus fires throughout (TC
   spikes in at least half of the 50-ms bins) while the cortex is not in UP/DOWN states (PY
   synchrony CV below 0.9): the state the paper reads trough-max in
   (:func:`~wholebrain.columns.soplata2023.regimes.trough_max_like`). It uses the regime
@@ -54,7 +54,7 @@ AUTHORS = {
     0.005: (44.39, 30.94), 0.006: (32.03, 34.22), 0.007: (15.61, 23.60),
     0.008: (6.97, 15.61), 0.009: (4.15, 11.35), 0.010: (1.29, 3.26), 0.012: (0.65, 3.27),
 }  # fmt: skip
-SCORES = ("continuous", "alpha_async", "tmax_proxy", "tmax_tc", "tmax_phase")
+SCORES = ("continuous", "tmax_like", "tmax_proxy", "tmax_tc", "tmax_phase")
 #: what the windows that are not continuous are (no authors' value to check them against)
 BREAKDOWN = ("interrupted", "thalamus_off")
 TRANSIENT_S = 1.0
@@ -89,7 +89,7 @@ def score(path: str) -> dict[str, float]:
     off = regimes.thalamus_silent(res)[first:]
     out = {
         "continuous": 100.0 * float(np.mean(labels == "continuous")),
-        "alpha_async": 100.0 * float(np.mean(regimes.trough_max_like(res)[first:])),
+        "tmax_like": 100.0 * float(np.mean(regimes.trough_max_like(res)[first:])),
         "interrupted": 100.0 * float(np.mean(labels == "interrupted")),
         "thalamus_off": 100.0 * float(np.mean(off)),
     }
