@@ -26,6 +26,11 @@ second call resumes or replays)::
 
     python scripts/anteriorization_scan.py [--out anteriorization-out] [--duration 6]
         [--levels 0 0.2 0.4 0.6 0.8 1] [--gain G | --gains 0.5 1 2] [--regions N]
+        [--population column | coherent]
+
+``--population coherent`` projects each region as ``N`` cells as correlated as the
+column's pairs (``wb.DipoleScale(population="coherent")``) instead of ``N`` times the
+column's mean.
 
 ``--regions N`` keeps the first N labels (a quick check; the issue's numbers are on all 76).
 """
@@ -87,10 +92,15 @@ def main() -> None:
     ap.add_argument("--regions", type=int, default=None)
     ap.add_argument("--workers", type=int, default=2)
     ap.add_argument("--seed", type=int, default=1)
+    ap.add_argument("--population", default="column", choices=["column", "coherent"],
+                    help="how a column's cells stand for a region's (wb.DipoleScale)")  # fmt: skip
     args = ap.parse_args()
     if len(args.levels) < 2:
         ap.error("give at least two levels")
 
+    from wholebrain.dipole import DipoleScale
+    from wholebrain.forward import make_forward
+    from wholebrain.measurement import measurement_of
     from wholebrain.objective import FeatureSpec
     from wholebrain.recorded import load_purdon
     from wholebrain.studies.coupling_gain import choose_coupling
@@ -113,10 +123,14 @@ def main() -> None:
     spec = FeatureSpec(window_s=args.window)
     absolute = FeatureSpec(relative=False, window_s=args.window)
     points = [{"propofol_level": float(x)} for x in args.levels]
+    # the forward for the recording's sensors, with the chosen population scaling
+    sensors = measurement_of(targets["awake"])
+    fwd = make_forward(model.connectome, sensors=sensors, verbose="error")
+    fwd = fwd.with_scale(DipoleScale(population=args.population))
     res = scan(model, points, targets, features=spec, extra_features={"absolute": absolute},
                duration=args.duration, transient=args.transient, seed=args.seed,
                history=out / "scan.jsonl", raws_dir=out / "raws", workers=args.workers,
-               build_dir=build)  # fmt: skip
+               build_dir=build, forward=fwd)  # fmt: skip
     print(res.to_table())
     t = res.timings
     run_s = [r["run_s"] for r in res.records if r.get("run_s")]

@@ -142,7 +142,7 @@ def test_posterior_alpha_places_the_generator_and_rejects_bad_regions():
     on = {lab for lab, w in weights.items() if w == 1.0}
     assert on == set(brain_configs.visual_thalamus_targets()) & set(brain.region_labels)
     assert weights["rPFCDL"] == 0.0
-    with pytest.raises(ValueError, match="not tvb192's"):
+    with pytest.raises(ValueError, match="none of the tvb66 labels is a visual-thalamus target"):
         brain_configs.posterior_alpha("tvb66")
     with pytest.raises(ValueError, match="not in tvb76: xV9"):
         brain_configs.posterior_alpha("tvb76", regions=["rV1", "xV9"])

@@ -163,6 +163,8 @@ def test_dipole_signal_is_the_axial_current_of_a_known_injected_current():
     vs, vd = mon.v_so_ * 1e3, mon.v_dr_ * 1e3  # mV, (cells, samples) on the 0.1-ms grid
     dip = net.proxy_monitor.eeg_dipole_[0] * 100.0  # A/m^2 -> uA/cm^2
     np.testing.assert_allclose(dip, (p.g_com_dr * (vs - vd)).sum(0), rtol=1e-9, atol=1e-9)
+    half = net.proxy_monitor.eeg_dipole_half_[0] * 100.0  # the even-numbered cells
+    np.testing.assert_allclose(half, (p.g_com_dr * (vs - vd))[0::2].sum(0), rtol=1e-9, atol=1e-9)
     # forward Euler of C dx/dt = -gL (x - E) + gc (other - x) + I, per compartment (mV, ms)
     e_l, dt = -60.95, 0.01
     x, y = vs[:, 0].copy(), vd[:, 0].copy()

@@ -33,6 +33,7 @@ _LAZY = {
     "compile_brain": "wholebrain.engine.cpp",
     "CompiledBrain": "wholebrain.engine.cpp",
     "Forward": "wholebrain.forward",
+    "DipoleScale": "wholebrain.dipole",
     "posterior_alpha": "wholebrain.brain_configs",
 }
 

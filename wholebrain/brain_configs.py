@@ -91,8 +91,9 @@ def posterior_alpha(
         chosen = [label for label in visual_thalamus_targets() if label in labels]
         if not chosen:
             raise ValueError(
-                f"the {con.name} labels are not tvb192's, so the visual-thalamus rule cannot "
-                "pick regions; pass regions=[...] (the labels that get the HTC cells)"
+                f"none of the {con.name} labels is a visual-thalamus target of tvb192 (the "
+                "rule needs tvb192's cortical labels, e.g. rV1); pass regions=[...] (the labels "
+                "that get the HTC cells)"
             )
     else:
         chosen = list(regions)

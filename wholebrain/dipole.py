@@ -29,14 +29,24 @@ area** x ``cells_per_mm2`` where the forward knows region areas (the default,
 Murakami & Okada 2015 (NeuroImage 111:49) found across cortical structures and species
 (0.16-0.77 nA*m/mm^2). ``scripts/compare_eeg_signals.py`` measures those percentiles.
 
-The region's moment is the column's mean cell dipole times its cell count, as if the
-region's cells were as coherent as the column's mean. The alternative, scaling the
-coherent part of the column (the cross-spectrum of two cells) with N and each cell's own
-part with sqrt(N), does not make the awake spectrum more EEG-like: the column's cells
-are almost uncorrelated from 2 to 8 Hz and coherent mostly below 2 Hz and at 10-20 Hz,
-so the split leaves an awake spectrum that rises towards 10-20 Hz, flatter still
-(``scripts/dipole_coherence.py``, one 12-s fast-scheme column: awake 2-40 Hz
-exponent -0.53 with this scaling, -0.94 to -1.18 with the split for N = 1e5-1e7).
+How the column's ``n`` cells stand for a region's ``N`` is ``DipoleScale.population``:
+
+- ``"column"`` (the default): the region's moment is the column's mean cell dipole times
+  ``N``, as if the region's cells were as coherent as the column's mean. Its spectrum is
+  ``N**2 (S_c + S_o/n)``, with ``S_c`` the cross-spectrum of two different cells (their
+  coherent part) and ``S_o`` each cell's own part: the own part, mostly the cells'
+  action-potential currents, is kept ``N/n`` times too strong.
+- ``"coherent"``: the region's spectrum is that of ``N`` cells as correlated as the
+  column's pairs, ``N**2 S_c + N S_o`` (Lindén et al. 2011, Neuron 72:859: correlated
+  sources add in amplitude, uncorrelated ones in power). :func:`population_signal`
+  estimates ``S_c`` from the cross-spectrum of the column's two halves (soplata2023
+  records ``"dipole_half"``, the even-numbered cells) and filters the column's signal,
+  with zero phase, to that spectrum. It brings the coherent rhythms (the HTC cells'
+  alpha, the slow wave) out of the cells' incoherent firing. It does not make the awake
+  spectrum more EEG-like: the column's cells are almost uncorrelated from 2 to 8 Hz and
+  coherent mostly below 2 Hz and at 10-20 Hz, so the awake spectrum rises towards
+  10-20 Hz (``scripts/dipole_coherence.py``, one 12-s fast-scheme column: awake 2-40 Hz
+  exponent -0.53 with ``"column"``, -0.94 to -1.18 with the split for N = 1e5-1e7).
 """
 
 from __future__ import annotations
@@ -46,7 +56,9 @@ from dataclasses import dataclass
 
 import numpy as np
 
-__all__ = ["DipoleScale", "calibrated_scale"]
+__all__ = ["DipoleScale", "calibrated_scale", "population_signal"]
+
+POPULATIONS = ("column", "coherent")
 
 
 @dataclass(frozen=True)
@@ -71,6 +83,9 @@ class DipoleScale:
     sign : {-1, 1}
         Direction of the moment along the outward cortical normal for a positive *proxy*
         (the dipole signal carries its own sign).
+    population : {"column", "coherent"}
+        How the column's cells stand for the region's (module docstring); ``"coherent"``
+        needs the dipole source and a result with a ``"dipole_half"`` signal.
     """
 
     area_cm2: float = 3.5e-4
@@ -79,6 +94,7 @@ class DipoleScale:
     cells_per_region: float = 1e7
     model_cells: int = 100
     sign: int = -1
+    population: str = "column"
 
     def __post_init__(self) -> None:
         for name in ("area_cm2", "length_mm", "cells_per_mm2", "cells_per_region", "model_cells"):
@@ -87,6 +103,10 @@ class DipoleScale:
                 raise ValueError(f"DipoleScale.{name} must be a positive number, got {value!r}")
         if self.sign not in (-1, 1):
             raise ValueError(f"DipoleScale.sign must be -1 or 1, got {self.sign!r}")
+        if self.population not in POPULATIONS:
+            raise ValueError(
+                f"DipoleScale.population must be one of {POPULATIONS}, got {self.population!r}"
+            )
 
     @property
     def cell_nAm_per_unit(self) -> float:  # noqa: N802 - unit name
@@ -106,12 +126,14 @@ class DipoleScale:
         (None: ``cells_per_region`` each).
         """
         sign = self.sign if source == "proxy" else 1
-        cells = (
-            np.full(n, self.cells_per_region)
-            if area_mm2 is None
-            else self.cells_per_mm2 * np.asarray(area_mm2, float)
-        )
-        return sign * self.cell_nAm_per_unit * cells / self.model_cells
+        return sign * self.cell_nAm_per_unit * self.region_cells(area_mm2, n) / self.model_cells
+
+    def region_cells(self, area_mm2: np.ndarray | None, n: int) -> np.ndarray:
+        """Cells each of ``n`` regions stands for (``cells_per_mm2`` x area, else
+        ``cells_per_region``)."""
+        if area_mm2 is None:
+            return np.full(n, self.cells_per_region)
+        return self.cells_per_mm2 * np.asarray(area_mm2, float)
 
 
 def calibrated_scale(offset_db: float, base: DipoleScale | None = None) -> DipoleScale:
@@ -133,3 +155,114 @@ def calibrated_scale(offset_db: float, base: DipoleScale | None = None) -> Dipol
         cells_per_region=base.cells_per_region * factor,
         cells_per_mm2=base.cells_per_mm2 * factor,
     )
+
+
+def population_signal(
+    whole: np.ndarray,
+    half: np.ndarray,
+    sfreq: float,
+    model_cells: int,
+    region_cells: np.ndarray | float,
+    *,
+    window_s: float = 1.0,
+    smooth_hz: float = 2.0,
+) -> np.ndarray:
+    """The column signal filtered to the spectrum of a region of ``region_cells`` cells.
+
+    Parameters
+    ----------
+    whole : ndarray, shape (n_regions, n_samples)
+        A signal summed over each column's ``model_cells`` cells (the dipole).
+    half : ndarray, same shape
+        The same signal summed over the even-numbered cells only.
+    sfreq : float
+        Sampling rate, Hz.
+    model_cells : int
+        Cells per column in ``whole`` (at least 2).
+    region_cells : float or ndarray, shape (n_regions,)
+        Cells each region stands for.
+    window_s, smooth_hz : float
+        Welch window of the spectra (s), and the width (Hz) of the running mean over
+        frequency that steadies their ratio.
+
+    Returns
+    -------
+    ndarray, shape (n_regions, n_samples)
+        ``whole`` after a zero-phase filter whose power gain is
+        ``rho + (1 - rho) * model_cells / region_cells``, with ``rho = S_c / S_mean`` the
+        coherent share of the column mean's spectrum. ``S_c`` is the real part of the
+        cross-spectrum of the two half-columns' means (clipped to [0, S_mean]). Its
+        spectrum is ``n**2 (S_c + S_o/N)``, so ``N/n`` times it, what
+        :meth:`DipoleScale.region_nAm_per_unit` makes of a column signal, has the region's
+        ``N**2 S_c + N S_o`` (module docstring).
+    """
+    from scipy import signal
+
+    whole = np.asarray(whole, float)
+    half = np.asarray(half, float)
+    if whole.shape != half.shape or whole.ndim != 2:
+        raise ValueError(
+            f"whole and half must be 2-D arrays of one shape, got {whole.shape} and {half.shape}"
+        )
+    if model_cells < 2:
+        raise ValueError(f"model_cells must be at least 2 to split a column, got {model_cells}")
+    cells = np.broadcast_to(np.asarray(region_cells, float), whole.shape[:1])
+    if not (np.isfinite(cells).all() and (cells > 0).all()):
+        raise ValueError("region_cells must be positive numbers")
+    nper = int(round(window_s * sfreq))
+    if nper < 4 or whole.shape[1] < 2 * nper:
+        raise ValueError(
+            f"the signal ({whole.shape[1] / sfreq:g} s) must hold at least two "
+            f"{window_s:g}-s windows to estimate the coherent part"
+        )
+    n_a = (model_cells + 1) // 2
+    a = half / n_a
+    b = (whole - half) / (model_cells - n_a)
+    f, s_mean = signal.welch(whole / model_cells, sfreq, nperseg=nper, axis=-1)
+    s_ab = signal.csd(a, b, sfreq, nperseg=nper, axis=-1)[1]
+    # a running mean over frequency steadies the spectra (a few Welch windows per run):
+    # a third of an octave wide, at least ``smooth_hz``
+    lo, hi = _smoothing_bins(f, smooth_hz)
+    s_mean = _running_mean(s_mean, lo, hi)
+    re, im = _running_mean(s_ab.real, lo, hi), _running_mean(s_ab.imag, lo, hi)
+    # The halves hold exchangeable cells, so their true cross-spectrum is real: its
+    # imaginary part is estimation noise of the same size as the real part's where the
+    # cells are uncorrelated. Its RMS over the neighbouring bins (three smoothing widths)
+    # is the noise level sigma. Clipping Re at 0 alone would leave a floor of 0.4 sigma
+    # where the cells are uncorrelated; the share is shrunk instead as
+    # sqrt(r**2 - (2 sigma)**2), which leaves about 0.02 sigma there and keeps a clearly
+    # coherent share (r >> sigma). Adjacent Welch bins are correlated, so runs of a few
+    # bins still pass by chance (tests/test_dipole_population.py states how many).
+    wide_lo, wide_hi = _smoothing_bins(f, 3 * smooth_hz, octaves=1.0)
+    sigma2 = _running_mean(im**2, wide_lo, wide_hi)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        r = np.where(s_mean > 0, re / s_mean, 1.0)
+        sigma = np.where(s_mean > 0, np.sqrt(sigma2) / s_mean, 0.0)
+    rho = np.clip(np.sqrt(np.clip(r**2 - (2.0 * sigma) ** 2, 0.0, None)) * (r > 0), 0.0, 1.0)
+    power_gain = rho + (1.0 - rho) * model_cells / cells[:, None]
+    # zero-phase filter in the frequency domain; the ends are padded by reflection so the
+    # filter's circular wrap falls on the padding
+    pad = min(nper, whole.shape[1] - 1)
+    x = np.pad(whole, ((0, 0), (pad, pad)), mode="reflect")
+    freqs = np.fft.rfftfreq(x.shape[1], 1.0 / sfreq)
+    gain = np.stack([np.interp(freqs, f, np.sqrt(g)) for g in power_gain])
+    y = np.fft.irfft(np.fft.rfft(x, axis=-1) * gain, n=x.shape[1], axis=-1)
+    return y[:, pad : pad + whole.shape[1]]
+
+
+def _smoothing_bins(
+    f: np.ndarray, min_hz: float, octaves: float = 1 / 3
+) -> tuple[np.ndarray, np.ndarray]:
+    """First and one-past-last bin of a band ``octaves`` wide (at least ``min_hz``) around
+    each frequency of the regular grid ``f``."""
+    df = f[1] - f[0]
+    half_hz = np.maximum(min_hz / 2, f * (2 ** (octaves / 2) - 2 ** (-octaves / 2)) / 2)
+    half = np.round(half_hz / df).astype(int)
+    k = np.arange(len(f))
+    return np.clip(k - half, 0, len(f) - 1), np.clip(k + half + 1, 1, len(f))
+
+
+def _running_mean(x: np.ndarray, lo: np.ndarray, hi: np.ndarray) -> np.ndarray:
+    """Mean of ``x[..., lo[k]:hi[k]]`` for every k."""
+    c = np.concatenate([np.zeros((*x.shape[:-1], 1)), np.cumsum(x, axis=-1)], axis=-1)
+    return (c[..., hi] - c[..., lo]) / (hi - lo)

@@ -24,13 +24,14 @@ import dataclasses
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
+from types import SimpleNamespace
 from typing import Any, Literal
 
 import mne
 import numpy as np
 
 from . import headmodel as hm
-from .dipole import DipoleScale, calibrated_scale
+from .dipole import DipoleScale, calibrated_scale, population_signal
 from .leadfield import (
     centroid_gain,
     default_vertex_gain,
@@ -130,7 +131,14 @@ class Forward:
         if scale is None:
             scale = DipoleScale() if self.scale is None else self.scale
         if isinstance(scale, DipoleScale):
-            nam = scale.region_nAm_per_unit(source, self.area_mm2, len(self.region_labels))
+            n = len(self.region_labels)
+            if scale.population == "coherent":
+                half = _half_column(signal, source, self.region_labels, sfreq)
+                # the split needs the cells the signal sums (a result knows its PY count)
+                n_py = int((getattr(signal, "sizes", None) or {}).get("PY", scale.model_cells))
+                data = population_signal(data, half, sfreq, n_py,
+                                         scale.region_cells(self.area_mm2, n))  # fmt: skip
+            nam = scale.region_nAm_per_unit(source, self.area_mm2, n)
         else:
             nam = np.full(len(self.region_labels), float(scale))
             if not np.isfinite(nam).all():
@@ -146,6 +154,19 @@ class Forward:
         with raw.info._unlock():
             raw.info["custom_ref_applied"] = mne.io.constants.FIFF.FIFFV_MNE_CUSTOM_REF_ON
         return raw
+
+
+def _half_column(signal: Any, source: str, labels: tuple[str, ...], sfreq: float) -> np.ndarray:
+    """The half-column dipole of a result, in the forward's region order."""
+    half = (getattr(signal, "signals", None) or {}).get("dipole_half")
+    if source != "dipole" or half is None:
+        raise ValueError(
+            "DipoleScale(population='coherent') needs the dipole of a result that records "
+            "the half-column dipole ('dipole_half', soplata2023); use population='column'"
+        )
+    view = SimpleNamespace(eeg_proxy=half, proxy_sfreq=sfreq,
+                           region_labels=getattr(signal, "region_labels", labels))  # fmt: skip
+    return _region_signal(view, sfreq, labels, "proxy")[0]
 
 
 def _region_signal(

@@ -33,7 +33,9 @@ class SimulationResult:
         Other region signals of the column model, same shape and units as the proxy, summed
         over the same cells. soplata2023: ``"dipole"``, the axial current into PYdr (from
         PYso), whose cell dipole is that current times the soma-dendrite separation,
-        positive along the apical dendrite (towards the pia); ``"gabaa"``, the GABA_A
+        positive along the apical dendrite (towards the pia); ``"dipole_half"``, the same
+        summed over the even-numbered PY cells only (for the coherent part of the cells'
+        dipoles, :func:`wholebrain.dipole.population_signal`); ``"gabaa"``, the GABA_A
         current onto PYso (inward positive). Empty for models without them.
     proxy_sfreq : float
         Sampling rate of the proxy and state traces, Hz.

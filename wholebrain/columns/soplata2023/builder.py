@@ -263,9 +263,11 @@ def build_columns(
     # plus the long-range input onto PYdr in a brain. Beside it, two signals that are not
     # part of the proxy: the axial current into PYdr (its cell's current dipole, read by
     # wholebrain.forward) and the GABA_A current onto PYso (for LFP proxies such as
-    # Mazzoni et al. 2015's).
+    # Mazzoni et al. 2015's). ``dipole_half`` is the axial current of the column's
+    # even-numbered PY cells: with the whole column's it gives two half-columns whose
+    # cross-spectrum is the cells' coherent part (wholebrain.dipole.population_signal).
     parts = ("py", "tc", "lr") if coupled else ("py", "tc")
-    signals = ("dipole", "gabaa")
+    signals = ("dipole", "gabaa", "dipole_half")
     currents = {"py": "I_ampa_py_dr", "tc": "I_ampa_tc_dr", "lr": "I_lr", "gabaa": "I_syn_so"}
     probe_eqs = "".join(f"eeg_{k} : amp/meter**2\n" for k in (*parts, *signals))
     # The probe and the copies of the cells' currents run on the recording clock: the
@@ -283,7 +285,13 @@ def build_columns(
         name="PY_to_probe",
     )
     eeg.connect(i=np.arange(groups["PY"].N), j=np.asarray(groups["PY"].region[:]))
-    objects.append(eeg)
+    half = b2.Synapses(
+        groups["PY"], probe, "eeg_dipole_half_post = I_com_dr_pre : amp/meter**2 (summed)",
+        name="PY_half_to_probe",
+    )  # fmt: skip
+    even = cells(np.arange(0, sizes["PY"], 2), sizes["PY"], n_regions)
+    half.connect(i=even, j=np.asarray(groups["PY"].region[:])[even])
+    objects += [eeg, half]
     # Synapses cannot read subexpressions that involve the column sums (linked variables
     # with an index), so each cell's currents are copied once per step, after all sums
     # (-1, -0.5) and before the state updaters (0).
