@@ -191,7 +191,8 @@ def population_signal(
         ``whole`` after a zero-phase filter whose power gain is
         ``rho + (1 - rho) * model_cells / region_cells``, with ``rho = S_c / S_mean`` the
         coherent share of the column mean's spectrum. ``S_c`` is the real part of the
-        cross-spectrum of the two half-columns' means (clipped to [0, S_mean]). Its
+        cross-spectrum of the two half-columns' means, shrunk by its estimation noise
+        (comments in the code) and kept within [0, S_mean]. Its
         spectrum is ``n**2 (S_c + S_o/N)``, so ``N/n`` times it, what
         :meth:`DipoleScale.region_nAm_per_unit` makes of a column signal, has the region's
         ``N**2 S_c + N S_o`` (module docstring).
@@ -227,12 +228,12 @@ def population_signal(
     re, im = _running_mean(s_ab.real, lo, hi), _running_mean(s_ab.imag, lo, hi)
     # The halves hold exchangeable cells, so their true cross-spectrum is real: its
     # imaginary part is estimation noise of the same size as the real part's where the
-    # cells are uncorrelated. Its RMS over the neighbouring bins (three smoothing widths)
-    # is the noise level sigma. Clipping Re at 0 alone would leave a floor of 0.4 sigma
+    # cells are uncorrelated. Its RMS over an octave around each bin (at least 6 Hz) is
+    # the noise level sigma. Clipping Re at 0 alone would leave a floor of 0.4 sigma
     # where the cells are uncorrelated; the share is shrunk instead as
     # sqrt(r**2 - (2 sigma)**2), which leaves about 0.02 sigma there and keeps a clearly
     # coherent share (r >> sigma). Adjacent Welch bins are correlated, so runs of a few
-    # bins still pass by chance (tests/test_dipole_population.py states how many).
+    # bins still pass by chance (tests/test_dipole_population.py states the tolerance).
     wide_lo, wide_hi = _smoothing_bins(f, 3 * smooth_hz, octaves=1.0)
     sigma2 = _running_mean(im**2, wide_lo, wide_hi)
     with np.errstate(invalid="ignore", divide="ignore"):
