@@ -88,6 +88,8 @@ def main() -> None:
     ap.add_argument("--out", default=None)
     ap.add_argument("--json", action="store_true")
     args = ap.parse_args()
+    if args.source != "dipole" and set(args.population) != {"column"}:
+        ap.error("--population coherent needs --source dipole")
     args.out = args.out or tempfile.mkdtemp(prefix="eeg-vs-recording-")
     Path(args.out).mkdir(parents=True, exist_ok=True)
     with ProcessPoolExecutor(2) as pool:
@@ -102,18 +104,17 @@ def main() -> None:
     meas = measurement_of(recs["awake"]).with_segment(min(30.0, analysed))
     runs = {cond: wb.load_result(paths[cond]) for cond in PAIRS}
     fwd = wb.make_forward(res_connectome(runs["wake"]), sensors=meas, verbose="error")
+    recorded = {state: group_features(meas.apply(recs[state], recording=True), meas.groups)
+                for state in PAIRS.values()}  # fmt: skip
     report = {}
     for population in args.population:
-        if population != "column" and args.source != "dipole":
-            raise SystemExit(f"--population {population} needs --source dipole")
         scale = wb.DipoleScale(population=population)
         results = {}
         for cond, state in PAIRS.items():
             raw = fwd.to_raw(runs[cond], source=args.source, scale=scale)
             model = meas.apply(raw.crop(tmin=args.transient))
-            rec = meas.apply(recs[state], recording=True)
             results[cond] = {"model": group_features(model, meas.groups),
-                             "recorded": group_features(rec, meas.groups)}  # fmt: skip
+                             "recorded": recorded[state]}  # fmt: skip
         report[population] = {"results": results, "checks": acceptance(results)}
     if args.json:
         print(json.dumps({"settings": vars(args), **report}))

@@ -24,7 +24,6 @@ import dataclasses
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
-from types import SimpleNamespace
 from typing import Any, Literal
 
 import mne
@@ -133,7 +132,7 @@ class Forward:
         if isinstance(scale, DipoleScale):
             n = len(self.region_labels)
             if scale.population == "coherent":
-                half = _half_column(signal, source, self.region_labels, sfreq)
+                half = _half_column(signal, source, self.region_labels)
                 # the split needs the cells the signal sums (a result knows its PY count)
                 n_py = int((getattr(signal, "sizes", None) or {}).get("PY", scale.model_cells))
                 data = population_signal(data, half, sfreq, n_py,
@@ -156,7 +155,7 @@ class Forward:
         return raw
 
 
-def _half_column(signal: Any, source: str, labels: tuple[str, ...], sfreq: float) -> np.ndarray:
+def _half_column(signal: Any, source: str, labels: tuple[str, ...]) -> np.ndarray:
     """The half-column dipole of a result, in the forward's region order."""
     half = (getattr(signal, "signals", None) or {}).get("dipole_half")
     if source != "dipole" or half is None:
@@ -164,9 +163,32 @@ def _half_column(signal: Any, source: str, labels: tuple[str, ...], sfreq: float
             "DipoleScale(population='coherent') needs the dipole of a result that records "
             "the half-column dipole ('dipole_half', soplata2023); use population='column'"
         )
-    view = SimpleNamespace(eeg_proxy=half, proxy_sfreq=sfreq,
-                           region_labels=getattr(signal, "region_labels", labels))  # fmt: skip
-    return _region_signal(view, sfreq, labels, "proxy")[0]
+    half = np.asarray(half, float)
+    return _in_forward_order(half, tuple(getattr(signal, "region_labels", labels)), labels)
+
+
+def _in_forward_order(
+    data: np.ndarray, sig_labels: tuple[str, ...], labels: tuple[str, ...]
+) -> np.ndarray:
+    """Rows of ``data`` (labelled ``sig_labels``) in the forward's region order."""
+    if data.ndim != 2:
+        raise ValueError(
+            f"region signals must be 2-D (n_regions, n_samples), got shape {data.shape}"
+        )
+    if data.shape[0] != len(labels) or len(sig_labels) != data.shape[0]:
+        raise ValueError(
+            f"region signals have {data.shape[0]} rows but the forward has {len(labels)} regions; "
+            "build the forward from the same connectome"
+        )
+    if sig_labels != labels:
+        missing = sorted(set(labels) - set(sig_labels))
+        if missing:
+            raise ValueError(
+                f"region labels differ from the forward's (missing {missing[:5]}); "
+                "build the forward from the same connectome"
+            )
+        data = data[[sig_labels.index(lab) for lab in labels]]
+    return data
 
 
 def _region_signal(
@@ -199,23 +221,7 @@ def _region_signal(
         data = np.asarray(signal, float)
         sig_labels = labels
         source = "proxy" if source == "auto" else source
-    if data.ndim != 2:
-        raise ValueError(
-            f"region signals must be 2-D (n_regions, n_samples), got shape {data.shape}"
-        )
-    if data.shape[0] != len(labels) or len(sig_labels) != data.shape[0]:
-        raise ValueError(
-            f"region signals have {data.shape[0]} rows but the forward has {len(labels)} regions; "
-            "build the forward from the same connectome"
-        )
-    if sig_labels != labels:
-        missing = sorted(set(labels) - set(sig_labels))
-        if missing:
-            raise ValueError(
-                f"region labels differ from the forward's (missing {missing[:5]}); "
-                "build the forward from the same connectome"
-            )
-        data = data[[sig_labels.index(lab) for lab in labels]]
+    data = _in_forward_order(data, sig_labels, labels)
     if sfreq is None:
         raise ValueError("sfreq is required for a plain array; pass sfreq=<Hz>")
     if not np.isfinite(sfreq) or sfreq <= 0:

@@ -284,13 +284,14 @@ def build_columns(
         "\n".join(f"{line} : amp/meter**2 (summed)" for line in sums),
         name="PY_to_probe",
     )
-    eeg.connect(i=np.arange(groups["PY"].N), j=np.asarray(groups["PY"].region[:]))
+    py_region = np.asarray(groups["PY"].region[:])
+    eeg.connect(i=np.arange(groups["PY"].N), j=py_region)
     half = b2.Synapses(
         groups["PY"], probe, "eeg_dipole_half_post = I_com_dr_pre : amp/meter**2 (summed)",
         name="PY_half_to_probe",
     )  # fmt: skip
     even = cells(np.arange(0, sizes["PY"], 2), sizes["PY"], n_regions)
-    half.connect(i=even, j=np.asarray(groups["PY"].region[:])[even])
+    half.connect(i=even, j=py_region[even])
     objects += [eeg, half]
     # Synapses cannot read subexpressions that involve the column sums (linked variables
     # with an index), so each cell's currents are copied once per step, after all sums
