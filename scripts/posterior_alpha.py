@@ -7,7 +7,7 @@ power over 2-40 Hz) of the column's current dipole (the sensor-EEG source), and 
 the HTC cells' population spike rate. The first second is discarded as transient.
 
     python scripts/posterior_alpha.py [--conditions wake propofol] [--seeds 1 2 3]
-        [--duration 6] [--set g_gabaa_trn_htc=0.05 ...] [--jobs 2]
+        [--duration 6] [--set g_gabaa_trn_htc=0.05 ...] [--integration dynasim] [--jobs 2]
 
 Each run uses one thread; ``--jobs`` runs side by side (one per core on a quiet machine).
 """
@@ -35,13 +35,15 @@ def spectrum_features(x: np.ndarray, fs: float) -> tuple[float, float]:
     return float(f[band][np.argmax(p[band])]), float(p[alpha].sum() / total) if total else 0.0
 
 
-def one_run(job: tuple[str, bool, int, float, dict]) -> dict:
+def one_run(job: tuple[str, bool, int, float, dict, str]) -> dict:
     """Simulate one column and measure it."""
     import wholebrain as wb
 
-    condition, htc, seed, duration, overrides = job
+    condition, htc, seed, duration, overrides, integration = job
     extra = {**overrides, "htc": True} if htc else {}
-    col = wb.BrainModel.single_column("soplata2023", condition=condition, **extra)
+    col = wb.BrainModel.single_column(
+        "soplata2023", condition=condition, integration=integration, **extra
+    )
     res = wb.simulate(col, duration=duration, seed=seed, backend="cpp", threads=1)
     out = {k: float(v[0]) for k, v in res.rates(t_start=BURN_S).items()}
     fs = res.proxy_sfreq
@@ -70,11 +72,13 @@ def main() -> None:
     ap.add_argument("--seeds", type=int, nargs="+", default=[1, 2, 3])
     ap.add_argument("--duration", type=float, default=6.0, help="s per run")
     ap.add_argument("--set", nargs="*", default=[], help="HTC-column overrides NAME=VALUE")
+    ap.add_argument("--integration", default="dynasim", choices=["dynasim", "fast"],
+                    help="the column's time stepping (the brain scans use fast)")  # fmt: skip
     ap.add_argument("--jobs", type=int, default=2)
     args = ap.parse_args()
     overrides = parse_set(args.set)
     jobs = [
-        (c, htc, s, args.duration, overrides)
+        (c, htc, s, args.duration, overrides, args.integration)
         for c in args.conditions
         for htc in (False, True)
         for s in args.seeds
@@ -82,7 +86,8 @@ def main() -> None:
     with ProcessPoolExecutor(max_workers=args.jobs) as pool:
         results = list(pool.map(one_run, jobs))
     keys = ("PY", "IN", "TC", "TRN", "HTC", "dipole_peak", "dipole_alpha", "htc_peak", "htc_alpha")
-    print(f"{len(args.seeds)} seeds x {args.duration:g} s, first {BURN_S:g} s dropped; "
+    print(f"{len(args.seeds)} seeds x {args.duration:g} s ({args.integration}), first "
+          f"{BURN_S:g} s dropped; "
           f"HTC overrides {overrides or 'none'}; mean (SD)")  # fmt: skip
     print(f"{'condition':<10}{'HTC':<5}" + "".join(f"{k:>16}" for k in keys))
     for c in args.conditions:

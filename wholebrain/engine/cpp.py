@@ -88,8 +88,21 @@ class CompiledBrain:
         self.project = Path(build_dir) if build_dir else device.default_project(
             model, params, self.record_dt_ms, simd=vectorize.enabled()
         )  # fmt: skip
-        self.project.mkdir(parents=True, exist_ok=True)
         t0 = time.perf_counter()
+        with device.project_lock(self.project):
+            network = self._build(model, params, settings)
+        timers = self._device.timers["compile"]
+        self.codegen_s = time.perf_counter() - t0
+        self.compile_s = sum(v for v in timers.values() if v is not None)
+        self.clock_dts_ms = sorted({float(obj.clock.dt / b2.ms) for obj in network.sorted_objects})
+        # Brian2 reads a 2-D monitor array from disk by the shape it last had (the first
+        # read fixes it): every run's reading starts again from the shape before any run
+        self._shapes_2d = {var: var.size for var in self._device.dynamic_arrays_2d}
+        self.n_runs = 0
+        device.register(self)
+
+    def _build(self, model: BrainModel, params: list[Any], settings: RunSettings) -> b2.Network:
+        """Generate the project's code and compile it (under :func:`device.project_lock`)."""
         self._generation = device.standalone_device("cpp_standalone", str(self.project),
                                                     self.dt_ms)  # fmt: skip
         # 0 = no OpenMP at all (1 thread would still pay OpenMP's overheads); the templates
@@ -112,15 +125,7 @@ class CompiledBrain:
             with device.stable_main_cpp(clocks), vectorize.simd_loops(self._device):
                 b2.device.build(directory=str(self.project), compile=True, run=False,
                                 with_output=False)  # fmt: skip
-        timers = self._device.timers["compile"]
-        self.codegen_s = time.perf_counter() - t0
-        self.compile_s = sum(v for v in timers.values() if v is not None)
-        self.clock_dts_ms = sorted({float(obj.clock.dt / b2.ms) for obj in network.sorted_objects})
-        # Brian2 reads a 2-D monitor array from disk by the shape it last had (the first
-        # read fixes it): every run's reading starts again from the shape before any run
-        self._shapes_2d = {var: var.size for var in self._device.dynamic_arrays_2d}
-        self.n_runs = 0
-        device.register(self)
+        return network
 
     def _release(self) -> None:
         """Drop the Brian2 objects (the device no longer holds this brain's project)."""

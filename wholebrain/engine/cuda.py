@@ -57,7 +57,7 @@ def simulate_cuda(
     }
     t0 = time.perf_counter()
     try:
-        with device.preferences(**prefs):
+        with device.preferences(**prefs), device.project_lock(project):
             device.standalone_device("cuda_standalone", str(project), settings.dt_ms)
             b2.seed(seed)
             net = build_network(model, params, settings, seed, long_range)

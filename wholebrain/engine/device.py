@@ -188,3 +188,36 @@ def default_project(model: Any, params: list[Any], record_dt_ms: float, **build:
     )
     digest = hashlib.sha1(key.encode()).hexdigest()[:12]
     return cache_dir() / "standalone" / f"{model.column}-{model.n_regions}-{digest}"
+
+
+#: the lock file of a project folder (:func:`project_lock`)
+LOCK_NAME = ".wholebrain-build.lock"
+
+
+@contextlib.contextmanager
+def project_lock(project: Path, *, wait_note: bool = True) -> Iterator[None]:
+    """Hold the project folder ``project`` for this process while code is written and
+    compiled into it (and, for a backend that runs there, while it runs).
+
+    Two processes that build the same network structure share its :func:`default_project`
+    folder; unguarded, their writes and ``make`` runs interleave and corrupt the build (a
+    ``make.deps`` full of NUL bytes). The second process waits for the first, then finds
+    the sources unchanged and compiles nothing. The lock is an advisory ``flock``, released
+    when the block ends or the process dies.
+    """
+    import fcntl
+    import sys
+
+    project.mkdir(parents=True, exist_ok=True)
+    with open(project / LOCK_NAME, "w") as handle:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            if wait_note:
+                print(f"wholebrain: waiting for another process to finish building {project}",
+                      file=sys.stderr, flush=True)  # fmt: skip
+            fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
