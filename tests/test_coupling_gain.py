@@ -39,6 +39,22 @@ def test_the_rule_takes_the_largest_gain_below_the_first_failure_and_floors_sile
     assert _judge(records, [0.5, 1.0, 2.0, 4.0], 1.25, 1.0).gain == 0.0
 
 
+def test_quantiles_judge_the_bulk_of_the_regions_not_one_bistable_outlier():
+    rng = np.random.default_rng(0)
+    ref_py = rng.uniform(10, 20, 76)
+    coupled = rng.uniform(10.5, 19.5, 76)
+    coupled[7] = 40.0  # one region in an up state the uncoupled run did not catch
+    records = [_record(1.0, 0.0, ref_py, np.zeros(76)), _record(1.0, 1.0, coupled, np.zeros(76))]
+    assert _judge(records, [1.0], 1.25, 1.0).gain == 0.0  # extremes: 40/max(ref) fails
+    choice = _judge(records, [1.0], 1.25, 1.0, quantile=0.05)
+    assert choice.gain == 1.0 and choice.records[1]["ratio"]["PY"] < 1.05
+    assert "quantiles 0.05-0.95" in choice.to_table()
+    # a shift of the whole brain still fails at the quantiles
+    records[1] = _record(1.0, 1.0, coupled * 1.6, np.zeros(76))
+    choice = _judge(records, [1.0], 1.25, 1.0, quantile=0.05)
+    assert choice.gain == 0.0 and choice.records[1]["ratio"]["PY"] > 1.25
+
+
 def test_bad_settings_are_refused_before_anything_runs():
     with pytest.raises(ValueError, match="positive"):
         choose_coupling(small_brain(), gains=(0.0, 1.0))
@@ -46,6 +62,8 @@ def test_bad_settings_are_refused_before_anything_runs():
         choose_coupling(small_brain(), tolerance=0.5)
     with pytest.raises(ValueError, match="propofol_level"):
         choose_coupling(small_brain(), levels=())
+    with pytest.raises(ValueError, match="quantile"):
+        choose_coupling(small_brain(), quantile=0.5)
 
 
 @needs_cxx
