@@ -13,10 +13,12 @@ Brian2 objects.
 from __future__ import annotations
 
 import contextlib
+import fcntl
 import gc
 import hashlib
 import json
 import re
+import sys
 import weakref
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -195,7 +197,7 @@ LOCK_NAME = ".wholebrain-build.lock"
 
 
 @contextlib.contextmanager
-def project_lock(project: Path, *, wait_note: bool = True) -> Iterator[None]:
+def project_lock(project: Path) -> Iterator[None]:
     """Hold the project folder ``project`` for this process while code is written and
     compiled into it (and, for a backend that runs there, while it runs).
 
@@ -205,17 +207,13 @@ def project_lock(project: Path, *, wait_note: bool = True) -> Iterator[None]:
     the sources unchanged and compiles nothing. The lock is an advisory ``flock``, released
     when the block ends or the process dies.
     """
-    import fcntl
-    import sys
-
     project.mkdir(parents=True, exist_ok=True)
     with open(project / LOCK_NAME, "w") as handle:
         try:
             fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
-            if wait_note:
-                print(f"wholebrain: waiting for another process to finish building {project}",
-                      file=sys.stderr, flush=True)  # fmt: skip
+            print(f"wholebrain: waiting for another process to finish building {project}",
+                  file=sys.stderr, flush=True)  # fmt: skip
             fcntl.flock(handle, fcntl.LOCK_EX)
         try:
             yield

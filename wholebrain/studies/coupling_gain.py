@@ -58,8 +58,8 @@ class CouplingChoice:
         The largest candidate that passed (0 when none did).
     records : list of dict
         Per run: ``level``, ``gain``, ``status``, ``rates_hz`` (population -> rate per
-        region), ``ratio`` (population -> the factor by which the region furthest outside
-        the uncoupled range lies outside it, 1 inside, after the floor) and ``passed``.
+        region), ``ratio`` (population -> the factor by which the coupled rates' quantiles lie
+        outside the uncoupled range's, 1 inside, after the floor) and ``passed``.
     tolerance, floor_hz, quantile : float
         The criterion's settings.
     """
@@ -185,6 +185,7 @@ def _judge(
 ) -> CouplingChoice:
     """Fill in ``ratio`` and ``passed`` and pick the gain (see the module docstring)."""
     reference = {r["level"]: r for r in records if r["gain"] == 0}
+    lo, hi = quantile, 1.0 - quantile
     passing = set(gains)
     for r in records:
         ref = reference[r["level"]]
@@ -195,7 +196,6 @@ def _judge(
         for pop, rates in r["rates_hz"].items():
             a = np.maximum(np.asarray(rates), floor_hz)
             b = np.maximum(np.asarray(ref["rates_hz"][pop]), floor_hz)
-            lo, hi = quantile, 1.0 - quantile
             above = np.quantile(a, hi) / np.quantile(b, hi)
             below = np.quantile(b, lo) / np.quantile(a, lo)
             r["ratio"][pop] = float(max(above, below, 1.0))
