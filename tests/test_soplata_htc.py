@@ -39,7 +39,7 @@ def run_htc_network(tmp_path, kleak: list[float], seconds: float = 2.5):
         for name in ("g_leak_htc g_na_htc g_dr_htc g_h_htc g_cat_htc g_caht_htc g_cal_htc "
                      "g_ahp_htc g_can_htc").split():  # fmt: skip
             setattr(g, name, getattr(p, name) * msc)
-        g.g_kleak_tc = np.repeat(kleak, N) * msc
+        g.g_kleak_htc = np.repeat(kleak, N) * msc
         g.g_ext, g.tau_ext, g.rate_ext = p.g_ext_htc * msc, p.tau_ext_ms * b2.ms, 40 * b2.Hz
         g.w_gap_htc = p.g_gap_htc / N * msc
         g.net = np.repeat(np.arange(len(kleak)), N)
@@ -62,28 +62,38 @@ def run_htc_network(tmp_path, kleak: list[float], seconds: float = 2.5):
     return spikes_of, mean_v
 
 
+def _spectrum(mean_v: np.ndarray, burn_s: float) -> tuple[np.ndarray, np.ndarray]:
+    """Welch spectrum (1-s windows) of a network's mean potential after ``burn_s``."""
+    x = mean_v[int(burn_s * 1000) :]
+    return welch(x - x.mean(), fs=1000, nperseg=1000)
+
+
 @pytest.mark.skipif(shutil.which("g++") is None, reason="needs a C++ compiler")
-def test_htc_cells_make_alpha_at_the_wake_k_leak_and_go_quiet_at_propofols(tmp_path):
-    wake = condition("wake").g_kleak_tc
-    prop = condition("propofol").g_kleak_tc
+def test_htc_cells_burst_at_alpha_at_the_wake_k_leak_and_at_delta_at_propofols(tmp_path):
+    wake = condition("wake").g_kleak_htc
+    prop = condition("propofol").g_kleak_htc
     times, mean_v = run_htc_network(tmp_path, [wake, prop])
     burn, stop = 0.5, 2.5
     rates = [np.sum(t > burn) / N / (stop - burn) for t in times]
     # awake: the network fires (Li et al. 2017's HTC cells burst at alpha when depolarised)
     assert rates[0] > 5.0
-    # the propofol K-leak hyperpolarises them below their high-threshold window
-    assert rates[1] < 0.2 * rates[0]
-    # the network's mean potential (what its synapses follow), 1-s Welch windows
-    x = mean_v[0][int(burn * 1000) :]
-    f, p = welch(x - x.mean(), fs=1000, nperseg=1000)
+    f, p = _spectrum(mean_v[0], burn)
     band = (f >= 2) & (f <= 40)
     peak = f[band][np.argmax(p[band])]
-    # isolated, the gap-coupled cells settle at 7 Hz; in the column, TRN feedback brings
+    # isolated, the gap-coupled cells settle at 7-8 Hz; in the column, TRN feedback brings
     # them to alpha (next test)
     assert 6.0 <= peak <= 13.0, f"population rhythm at {peak} Hz"
     # power density in the alpha band against 20-40 Hz (1 for a flat spectrum)
     contrast = p[(f >= 7) & (f <= 13)].mean() / p[(f >= 20) & (f <= 40)].mean()
     assert contrast > 3.0
+    # the propofol K-leak (Li et al.'s low-ACh delta state) hyperpolarises them below their
+    # high-threshold window: they burst on the low-threshold T current, at delta
+    fp, pp = _spectrum(mean_v[1], burn)
+    wide = (fp >= 1) & (fp <= 40)
+    assert fp[wide][np.argmax(pp[wide])] <= 4.5
+    delta_share = [q[(fp >= 1) & (fp <= 4)].sum() / q[wide].sum() for q in (p, pp)]
+    assert delta_share[1] > 0.3 and delta_share[0] < 0.1, delta_share
+    assert np.mean(mean_v[1][int(burn * 1000) :]) < np.mean(mean_v[0][int(burn * 1000) :]) - 10
 
 
 def test_a_column_with_htc_cells_wires_them_and_htc_weight_zero_cuts_them():
@@ -118,8 +128,11 @@ def test_columns_without_htc_cells_are_unchanged():
 def test_both_thalami_answer_the_same_propofol_level():
     mid = propofol_overrides("soplata2023", 0.5)
     wake, prop = condition("wake"), condition("propofol")
-    # the HTC cells' K-leak is the TC cells': one acetylcholine axis
-    assert mid["g_kleak_tc"] == pytest.approx((wake.g_kleak_tc + prop.g_kleak_tc) / 2)
+    # one acetylcholine axis moves both K-leaks, each between its source model's ends
+    for name in ("g_kleak_tc", "g_kleak_htc"):
+        assert mid[name] == pytest.approx((getattr(wake, name) + getattr(prop, name)) / 2)
+    # Li et al. (2017): alpha state (high ACh) 0, delta state (low ACh) 0.035
+    assert (wake.g_kleak_htc, prop.g_kleak_htc) == (0.0, 0.035)
     for name in ("g_ampa_htc_dr", "g_ampa_htc_in", "g_ampa_py_htc"):
         assert mid[name] == pytest.approx((getattr(wake, name) + getattr(prop, name)) / 2)
     assert "htc_weight" not in mid  # where the generator is, is not a drug effect

@@ -5,8 +5,9 @@ generator: the high-threshold bursting, gap-coupled thalamocortical (HTC) cells 
 :mod:`wholebrain.columns.soplata2023.htc`. Every column is built with HTC cells (one
 network, one compile); ``htc_weight`` is 1 in the chosen regions and 0 elsewhere, so that
 elsewhere the HTC cells neither receive nor send synapses and the column is the plain
-Soplata/Ching thalamocortical column. Both thalami answer the same ``propofol_level``: the
-K-leak ``g_kleak_tc`` (the acetylcholine axis of the wake and propofol conditions) and the
+Soplata/Ching thalamocortical column. Both thalami answer the same ``propofol_level``: their
+K-leaks (the acetylcholine axis: ``g_kleak_tc`` between the Soplata wake and propofol runs,
+``g_kleak_htc`` between the alpha and delta states of the HTC cell's source model) and the
 GABA_A potentiation act on both.
 
 Which regions: the visual thalamus is the lateral geniculate nucleus and the visual

@@ -11,9 +11,12 @@ alpha while the frontal thalamus of Ching et al. (2010) makes the frontal one.
 The cell here is the HTC cell of Li, Henriquez & Fröhlich (2017, PLoS Comput Biol
 13:e1005797, S1/S2 Tables), a descendant of those models with every current tabulated:
 
-* leak 0.01 mS/cm^2 at -70 mV and K-leak at -90 mV; the K-leak is the column's
-  ``g_kleak_tc``, the acetylcholine axis of the Soplata conditions (wake 0.001, propofol
-  0.0172), so one ``propofol_level`` moves both thalami;
+* leak 0.01 mS/cm^2 at -70 mV and K-leak ``g_kleak_htc`` at -90 mV, the acetylcholine
+  axis. Its ends are the source model's own: 0 in Li et al.'s alpha state (high ACh, the
+  ``wake`` condition) and 0.035 in their delta state (low ACh, the ``propofol`` condition),
+  so one ``propofol_level`` moves it with the TC cells' ``g_kleak_tc`` (0.001 -> 0.0172,
+  the Soplata runs'). The TC cells' 0.0172 lies between Li et al.'s spindle (0.01) and
+  delta states: with it, the column's excitation kept the HTC cells bursting under propofol;
 * Na and delayed-rectifier K of Bazhenov et al. (2002), shifted by -30 mV, the K gate
   slowed by 0.25;
 * Ih of Huguenard & McCormick (1992) (0.01 mS/cm^2, -43 mV);
@@ -72,7 +75,7 @@ V = v/mV : 1
 region : integer (constant)
 cell : integer (constant)
 I_leak = -g_leak_htc*(v + 70*mV) : amp/meter**2
-I_kleak = -g_kleak_tc*(v + 90*mV) : amp/meter**2
+I_kleak = -g_kleak_htc*(v + 90*mV) : amp/meter**2
 # Na and K of Bazhenov et al. (2002), V_sh = -30 mV, K slowed by phi = 0.25
 I_na = -g_na_htc*m_na**3*h_na*(v - 50*mV) : amp/meter**2
 dm_na/dt = (1.28/exprel(-(V + 17)/4)*(1 - m_na) - 1.4/exprel((V - 10)/5)*m_na)/ms : 1
@@ -108,7 +111,7 @@ I_gap = w_gap_htc*({gap})*mV : amp/meter**2
         + "".join(
             f"{name} : siemens/meter**2 (constant)\n"
             for name in (
-                "g_leak_htc g_kleak_tc g_na_htc g_dr_htc g_h_htc g_cat_htc g_caht_htc "
+                "g_leak_htc g_kleak_htc g_na_htc g_dr_htc g_h_htc g_cat_htc g_caht_htc "
                 "g_cal_htc g_ahp_htc g_can_htc g_ext w_gabaa_trn_htc w_ampa_py_htc w_gap_htc"
             ).split()
         )

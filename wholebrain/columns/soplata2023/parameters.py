@@ -86,8 +86,11 @@ class Soplata2023Params:
     g_leak_trn: float = _p(0.05, "msiemens/cm**2", "TRN leak")
     g_kleak_trn: float = _p(0.0, "msiemens/cm**2", "TRN K-leak")
     g_t_trn: float = _p(3.0, "msiemens/cm**2", "TRN T-type Ca")
-    # --- HTC (only with htc=True; Li et al. 2017's HTC cell, see .htc; K-leak: g_kleak_tc)
+    # --- HTC (only with htc=True; Li et al. 2017's HTC cell, see .htc)
     g_leak_htc: float = _p(0.01, "msiemens/cm**2", "HTC leak")
+    g_kleak_htc: float = _p(
+        0.035, "msiemens/cm**2", "HTC K-leak (wake 0: Li et al. 2017's alpha and delta states)"
+    )
     g_na_htc: float = _p(90.0, "msiemens/cm**2", "HTC fast Na")
     g_dr_htc: float = _p(10.0, "msiemens/cm**2", "HTC delayed-rectifier K")
     g_h_htc: float = _p(0.01, "msiemens/cm**2", "HTC H current")
@@ -305,6 +308,7 @@ _WAKE: dict[str, Any] = {
     "g_ampa_py_htc": 0.1 * 0.4,
     "g_h": 0.4,
     "g_kleak_tc": 0.001,
+    "g_kleak_htc": 0.0,
     "gabaa_cond_mult": 1.0,
     "gabaa_tau_mult": 1.0,
 }

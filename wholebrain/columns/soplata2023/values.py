@@ -22,7 +22,7 @@ _CONDUCTANCES = {
     "IN": "g_leak_in g_na_in g_k_in",
     "TC": "g_na_tc g_k_tc g_leak_tc g_kleak_tc g_t_tc g_h",
     "TRN": "g_na_trn g_k_trn g_leak_trn g_kleak_trn g_t_trn",
-    "HTC": "g_leak_htc g_kleak_tc g_na_htc g_dr_htc g_h_htc g_cat_htc g_caht_htc g_cal_htc "
+    "HTC": "g_leak_htc g_kleak_htc g_na_htc g_dr_htc g_h_htc g_cat_htc g_caht_htc g_cal_htc "
     "g_ahp_htc g_can_htc",
 }
 _EXT = {"PY": "g_ext_dr", "TC": "g_ext_tc", "TRN": "g_ext_trn", "HTC": "g_ext_htc"}
