@@ -32,6 +32,10 @@ second call resumes or replays)::
 column's pairs (``wb.DipoleScale(population="coherent")``) instead of ``N`` times the
 column's mean.
 
+``--propofol-end NAME=VALUE`` moves the propofol end of the axis for one column parameter
+(e.g. ``gabaa_tau_mult=5``: GABA_A decay 5 -> 25 ms instead of 5 -> 15 ms), interpolated
+from its wake value like the rest (a sensitivity check, not the configuration).
+
 ``--regions N`` keeps the first N labels (a quick check; the issue's numbers are on all 76).
 """
 
@@ -43,6 +47,7 @@ import sys
 from pathlib import Path
 
 import numpy as np
+from posterior_alpha import parse_set
 
 SEGMENTS = ("awake", "low", "high")
 ANTERIOR = "alpha_front_minus_post"
@@ -94,6 +99,8 @@ def main() -> None:
     ap.add_argument("--seed", type=int, default=1)
     ap.add_argument("--population", default="column", choices=["column", "coherent"],
                     help="how a column's cells stand for a region's (wb.DipoleScale)")  # fmt: skip
+    ap.add_argument("--propofol-end", nargs="*", default=[],
+                    help="NAME=VALUE at the propofol end (from wake's value)")  # fmt: skip
     args = ap.parse_args()
     if len(args.levels) < 2:
         ap.error("give at least two levels")
@@ -122,7 +129,7 @@ def main() -> None:
     targets = {s: load_purdon(s) for s in SEGMENTS}
     spec = FeatureSpec(window_s=args.window)
     absolute = FeatureSpec(relative=False, window_s=args.window)
-    points = [{"propofol_level": float(x)} for x in args.levels]
+    points = [level_point(float(x), parse_set(args.propofol_end)) for x in args.levels]
     # the forward for the recording's sensors, with the chosen population scaling
     sensors = measurement_of(targets["awake"])
     fwd = make_forward(model.connectome, sensors=sensors, verbose="error")
@@ -165,6 +172,15 @@ def main() -> None:
     for path in plots.all_figures(out, levels, model_feats, rec, raws, measured, groups,
                                   {s: levels[i] for s, i in best.items()}):  # fmt: skip
         print(f"figure: {path}")
+
+
+def level_point(level: float, ends: dict[str, float]) -> dict[str, float]:
+    """A scan point at ``level``; each of ``ends`` runs from its wake value to the given one."""
+    from wholebrain import columns
+
+    wake = columns.get("soplata2023").condition("wake").as_dict()
+    return {"propofol_level": level, **{k: (1 - level) * wake[k] + level * v
+                                        for k, v in ends.items()}}  # fmt: skip
 
 
 def feature_table(levels, model_feats, rec) -> str:
