@@ -129,7 +129,10 @@ def main() -> None:
     targets = {s: load_purdon(s) for s in SEGMENTS}
     spec = FeatureSpec(window_s=args.window)
     absolute = FeatureSpec(relative=False, window_s=args.window)
-    points = [level_point(float(x), parse_set(args.propofol_end)) for x in args.levels]
+    try:
+        points = [level_point(float(x), parse_set(args.propofol_end)) for x in args.levels]
+    except ValueError as err:
+        ap.error(str(err))
     # the forward for the recording's sensors, with the chosen population scaling
     sensors = measurement_of(targets["awake"])
     fwd = make_forward(model.connectome, sensors=sensors, verbose="error")
@@ -176,11 +179,10 @@ def main() -> None:
 
 def level_point(level: float, ends: dict[str, float]) -> dict[str, float]:
     """A scan point at ``level``; each of ``ends`` runs from its wake value to the given one."""
-    from wholebrain import columns
+    from wholebrain.studies.parameters import propofol_overrides
 
-    wake = columns.get("soplata2023").condition("wake").as_dict()
-    return {"propofol_level": level, **{k: (1 - level) * wake[k] + level * v
-                                        for k, v in ends.items()}}  # fmt: skip
+    moved = propofol_overrides("soplata2023", level, ends)
+    return {"propofol_level": level, **{k: moved[k] for k in ends}}
 
 
 def feature_table(levels, model_feats, rec) -> str:

@@ -63,9 +63,7 @@ def one_run(job: tuple[float, int, float, str, dict, dict]) -> dict:
     from wholebrain.studies.parameters import propofol_overrides
 
     level, seed, duration, integration, overrides, ends = job
-    wake = wb.columns.get("soplata2023").condition("wake").as_dict()
-    moved = {k: (1.0 - level) * wake[k] + level * v for k, v in ends.items()}
-    params = {**propofol_overrides("soplata2023", level), **moved, **overrides}
+    params = {**propofol_overrides("soplata2023", level, ends), **overrides}
     col = wb.BrainModel.single_column(
         "soplata2023", condition="wake", integration=integration, **params
     )
@@ -142,6 +140,12 @@ def main() -> None:
     if args.duration <= BURN_S + WINDOW_S:
         raise SystemExit(f"--duration must exceed {BURN_S + WINDOW_S:g} s (transient + window)")
     overrides, ends = parse_set(args.set), parse_set(args.propofol_end)
+    from wholebrain.studies.parameters import propofol_overrides
+
+    try:
+        propofol_overrides("soplata2023", 1.0, ends)
+    except ValueError as err:
+        ap.error(str(err))
     jobs = [(lv, s, args.duration, args.integration, overrides, ends) for lv in args.levels
             for s in args.seeds]  # fmt: skip
     with ProcessPoolExecutor(max_workers=args.jobs) as pool:

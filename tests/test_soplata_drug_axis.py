@@ -57,3 +57,23 @@ def test_the_proxy_gains_the_thalamic_alpha_and_the_physical_dipole_does_not(run
     dipole_gain = _alpha_db(np.asarray(end.dipole), fs) - _alpha_db(np.asarray(wake.dipole), fs)
     assert np.all(proxy_gain > 25.0), proxy_gain
     assert np.all(dipole_gain < 6.0), dipole_gain
+
+
+def test_the_axis_interpolates_between_the_two_conditions_and_a_moved_end_too():
+    model = wb.columns.get("soplata2023")
+    wake, prop = (model.condition(c).as_dict() for c in ("wake", "propofol"))
+    assert propofol_overrides("soplata2023", 0.0)["gabaa_tau_mult"] == wake["gabaa_tau_mult"]
+    assert propofol_overrides("soplata2023", 1.0)["g_h"] == prop["g_h"]
+    moved = propofol_overrides("soplata2023", 0.5, {"gabaa_tau_mult": 5.0})
+    assert moved["gabaa_tau_mult"] == pytest.approx(0.5 * wake["gabaa_tau_mult"] + 2.5)
+    # the other parameters are untouched by the moved end
+    assert moved["g_h"] == propofol_overrides("soplata2023", 0.5)["g_h"]
+    # a parameter equal in both conditions joins the axis once its end is moved
+    assert "g_leak_tc" not in propofol_overrides("soplata2023", 0.5)
+    end = propofol_overrides("soplata2023", 1.0, {"g_leak_tc": 2 * wake["g_leak_tc"]})
+    assert end["g_leak_tc"] == pytest.approx(2 * wake["g_leak_tc"])
+
+
+def test_a_moved_end_needs_a_numeric_column_parameter():
+    with pytest.raises(ValueError, match="not a numeric parameter"):
+        propofol_overrides("soplata2023", 0.5, {"gabaa_decay": 5.0})

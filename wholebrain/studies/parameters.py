@@ -53,11 +53,24 @@ SCOPE_SEP = "@"
 REGION_GROUPS = ("frontal", "central", "posterior")
 
 
-def propofol_overrides(column: str, level: float) -> dict[str, float]:
+def propofol_overrides(
+    column: str, level: float, ends: Mapping[str, float] | None = None
+) -> dict[str, float]:
     """Column parameters at ``level`` between the ``wake`` (0) and ``propofol`` (1) conditions.
 
     Every numeric parameter that differs between the two conditions is interpolated
     linearly; values outside [0, 1] extrapolate.
+
+    Parameters
+    ----------
+    column : str
+        Registered column model with ``wake`` and ``propofol`` conditions.
+    level : float
+        Position on the axis.
+    ends : mapping of str to float | None
+        New propofol-end values of named column parameters (a sensitivity check, e.g.
+        ``{"gabaa_tau_mult": 5}``: GABA_A decay 5 -> 25 ms instead of 5 -> 15 ms); each still
+        starts from its wake value.
     """
     model = columns.get(column)
     missing = [c for c in ("wake", "propofol") if c not in model.conditions]
@@ -66,6 +79,11 @@ def propofol_overrides(column: str, level: float) -> dict[str, float]:
             f"propofol_level needs the conditions 'wake' and 'propofol'; {column} lacks {missing}"
         )
     wake, prop = (model.condition(c).as_dict() for c in ("wake", "propofol"))
+    for key, value in (ends or {}).items():
+        if not isinstance(wake.get(key), int | float) or isinstance(wake.get(key), bool):
+            raise ValueError(f"{key!r} is not a numeric parameter of {column}; it has no "
+                             "propofol end to move")  # fmt: skip
+        prop[key] = float(value)
     out = {}
     for key, w in wake.items():
         p = prop[key]
