@@ -104,6 +104,11 @@ def main() -> None:
     args = ap.parse_args()
     if len(args.levels) < 2:
         ap.error("give at least two levels")
+    try:  # before the coupling step and the compile, so a bad name costs nothing
+        ends = parse_set(args.propofol_end)
+        points = [level_point(float(x), ends) for x in args.levels]
+    except ValueError as err:
+        ap.error(str(err))
 
     from wholebrain.dipole import DipoleScale
     from wholebrain.forward import make_forward
@@ -129,10 +134,6 @@ def main() -> None:
     targets = {s: load_purdon(s) for s in SEGMENTS}
     spec = FeatureSpec(window_s=args.window)
     absolute = FeatureSpec(relative=False, window_s=args.window)
-    try:
-        points = [level_point(float(x), parse_set(args.propofol_end)) for x in args.levels]
-    except ValueError as err:
-        ap.error(str(err))
     # the forward for the recording's sensors, with the chosen population scaling
     sensors = measurement_of(targets["awake"])
     fwd = make_forward(model.connectome, sensors=sensors, verbose="error")

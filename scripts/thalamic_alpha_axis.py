@@ -60,6 +60,7 @@ def signal_features(x: np.ndarray, sfreq: float) -> dict[str, float]:
 def one_run(job: tuple[float, int, float, str, dict, dict]) -> dict:
     """One column at one level and seed, measured."""
     import wholebrain as wb
+    from wholebrain.dipole import DipoleScale, population_signal
     from wholebrain.studies.parameters import propofol_overrides
 
     level, seed, duration, integration, overrides, ends = job
@@ -70,8 +71,6 @@ def one_run(job: tuple[float, int, float, str, dict, dict]) -> dict:
     res = wb.simulate(col, duration=duration, seed=seed, backend="cpp", threads=1)
     out: dict[str, float] = {k: float(v[0]) for k, v in res.rates(t_start=BURN_S).items()}
     fs = res.proxy_sfreq
-    from wholebrain.dipole import DipoleScale, population_signal
-
     dip, half = np.asarray(res.dipole), np.asarray(res.signals["dipole_half"])
     coherent = population_signal(dip, half, fs, DipoleScale().model_cells, REGION_CELLS)
     for name, trace in (("dipole", dip), ("coherent", coherent), ("proxy", res.eeg_proxy)):
@@ -94,8 +93,9 @@ def summarise(results: list[dict], levels: list[float]) -> list[dict]:
         for key in runs[0]:
             if key not in ("level", "seed"):
                 vals = np.array([r[key] for r in runs], dtype=float)
-                row[key] = float(np.nanmean(vals)) if np.isfinite(vals).any() else float("nan")
-                row[key + "_sd"] = float(np.nanstd(vals)) if np.isfinite(vals).any() else 0.0
+                some = np.isfinite(vals).any()
+                row[key] = float(np.nanmean(vals)) if some else float("nan")
+                row[key + "_sd"] = float(np.nanstd(vals)) if some else 0.0
         row["tc_active_seeds"] = sum(r["TC"] >= TC_ACTIVE_HZ for r in runs)
         rows.append(row)
     for row in rows:
@@ -105,11 +105,13 @@ def summarise(results: list[dict], levels: list[float]) -> list[dict]:
     return rows
 
 
-def print_table(rows: list[dict], seeds: int, args: argparse.Namespace) -> None:
+def print_table(
+    rows: list[dict], seeds: int, args: argparse.Namespace, overrides: dict, ends: dict
+) -> None:
     """The summary table: rates and thalamic rhythm, then each signal's features."""
     print(f"{seeds} seeds x {args.duration:g} s ({args.integration}), first {BURN_S:g} s "
-          f"dropped, overrides {parse_set(args.set) or 'none'}, propofol end "
-          f"{parse_set(args.propofol_end) or 'as the column'}; mean over seeds (SD)")  # fmt: skip
+          f"dropped, overrides {overrides or 'none'}, propofol end "
+          f"{ends or 'as the column'}; mean over seeds (SD)")  # fmt: skip
     head = [f"{k} Hz" for k in RATES] + ["TC fires", "TC rhythm Hz"]
     print(f"{'level':<7}" + "".join(f"{h:>14}" for h in head))
     for r in rows:
@@ -151,7 +153,7 @@ def main() -> None:
     with ProcessPoolExecutor(max_workers=args.jobs) as pool:
         results = list(pool.map(one_run, jobs))
     rows = summarise(results, args.levels)
-    print_table(rows, len(args.seeds), args)
+    print_table(rows, len(args.seeds), args, overrides, ends)
     if args.json:
         with open(args.json, "w") as fh:
             json.dump({"runs": results, "summary": rows}, fh, indent=1)

@@ -53,6 +53,11 @@ SCOPE_SEP = "@"
 REGION_GROUPS = ("frontal", "central", "posterior")
 
 
+def _numeric(value: Any) -> bool:
+    """A number that can lie on the drug axis (not a flag, not a structural setting)."""
+    return isinstance(value, int | float) and not isinstance(value, bool)
+
+
 def propofol_overrides(
     column: str, level: float, ends: Mapping[str, float] | None = None
 ) -> dict[str, float]:
@@ -80,14 +85,14 @@ def propofol_overrides(
         )
     wake, prop = (model.condition(c).as_dict() for c in ("wake", "propofol"))
     for key, value in (ends or {}).items():
-        if not isinstance(wake.get(key), int | float) or isinstance(wake.get(key), bool):
+        if not _numeric(wake.get(key)):
             raise ValueError(f"{key!r} is not a numeric parameter of {column}; it has no "
                              "propofol end to move")  # fmt: skip
         prop[key] = float(value)
     out = {}
     for key, w in wake.items():
         p = prop[key]
-        if w != p and isinstance(w, int | float) and not isinstance(w, bool):
+        if w != p and _numeric(w):
             out[key] = float((1.0 - level) * w + level * p)  # exact at both ends
     return out
 
