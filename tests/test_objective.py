@@ -87,7 +87,7 @@ def test_bad_feature_specs_are_refused():
         FeatureSpec(db_scale=0.0)
 
 
-@pytest.mark.skipif(not recorded.purdon_dir().is_dir(), reason="recorded EEG not present")
+@pytest.mark.skipif(not recorded.purdon_available(), reason="recorded EEG not present")
 def test_recorded_propofol_changes_in_the_summary_features():
     """Higher propofol level vs awake, the changes the paper describes: relative slow power
     up, frontal alpha up, alpha moves to the front."""

@@ -15,17 +15,14 @@ from wholebrain.recorded import (
     PURDON_DIR_ENV,
     PURDON_FILES,
     load_purdon,
+    purdon_available,
     purdon_dir,
     purdon_groups,
 )
 
 
 def _have_files() -> bool:
-    try:
-        folder = purdon_dir()
-    except FileNotFoundError:
-        return False
-    return all((folder / f).is_file() for f in PURDON_FILES.values())
+    return purdon_available()
 
 
 needs_files = pytest.mark.skipif(
@@ -59,6 +56,16 @@ def test_missing_folder_error_names_the_argument_and_the_env_var(tmp_path, monke
 def test_missing_file_in_existing_folder_is_named(tmp_path):
     with pytest.raises(FileNotFoundError, match=PURDON_FILES["high"]):
         load_purdon("high", path=tmp_path)
+
+
+def test_availability_needs_the_folder_and_all_three_segments(tmp_path):
+    assert not purdon_available(tmp_path / "nowhere")
+    names = list(PURDON_FILES.values())
+    for name in names[:-1]:
+        (tmp_path / name).write_bytes(b"")
+    assert not purdon_available(tmp_path)
+    (tmp_path / names[-1]).write_bytes(b"")
+    assert purdon_available(tmp_path)
 
 
 def test_unknown_state_is_rejected_with_the_allowed_states():

@@ -83,6 +83,15 @@ def purdon_dir(path: str | Path | None = None) -> Path:
     return where
 
 
+def purdon_available(path: str | Path | None = None) -> bool:
+    """Whether the folder :func:`purdon_dir` finds exists and holds all three segments."""
+    try:
+        folder = purdon_dir(path)
+    except FileNotFoundError:
+        return False
+    return all((folder / f).is_file() for f in PURDON_FILES.values())
+
+
 #: rows and columns of the Purdon files' channel grid
 GRID_SHAPE = (9, 11)
 
