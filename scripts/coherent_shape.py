@@ -104,8 +104,11 @@ def main() -> None:
     print(f"{'condition':<10}{'window, smoothing':<20}" + "".join(f"{h:>11}" for h in head))
     for cond, state in PAIRS.items():
         res, fs = runs[cond], runs[cond].proxy_sfreq
+        default = None  # the default setting's region signals, for the region summary
         for window_s, smooth_hz in SETTINGS:
             data = region_signals(res, fwd, window_s, smooth_hz)
+            if default is None:
+                default = data
             raw = fwd.to_raw(data, fs, scale=1.0).crop(tmin=args.transient)
             model = meas.apply(raw)
             g = group_features(model, meas.groups)
@@ -118,8 +121,7 @@ def main() -> None:
         print(f"{'recorded':<10}{state:<20}{rec['exponent[frontal]']:>11.2f}{'':>11}"
               f"{rec['beta_minus_delta[frontal]']:>11.2f}{rec['alpha[frontal]']:>11.2f}"
               f"{rec['anteriorization']:>11.2f}")  # fmt: skip
-        data = region_signals(res, fwd, *SETTINGS[0])[:, int(args.transient * fs) :]
-        ex, bd = region_shape(data, fs, frontal)
+        ex, bd = region_shape(default[:, int(args.transient * fs) :], fs, frontal)
         print(f"{'':<10}{'frontal regions':<20}{ex:>11.2f}{'':>11}{bd:>11.2f}   (median of "
               f"{len(frontal)} region signals, default setting)")  # fmt: skip
 

@@ -20,19 +20,14 @@ from wholebrain.recorded import (
     purdon_groups,
 )
 
-
-def _have_files() -> bool:
-    return purdon_available()
-
-
 needs_files = pytest.mark.skipif(
-    not _have_files(), reason="recorded EEG folder absent (set WHOLEBRAIN_PURDON_DIR)"
+    not purdon_available(), reason="recorded EEG folder absent (set WHOLEBRAIN_PURDON_DIR)"
 )
 
 
 @pytest.fixture(scope="module")
 def feats():
-    if not _have_files():
+    if not purdon_available():
         pytest.skip("recorded EEG folder absent")
     out = {}
     for state in PURDON_FILES:
