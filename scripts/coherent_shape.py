@@ -8,9 +8,10 @@ in which the column's coherence is near its detection limit can move by up to 40
 script takes the runs of ``eeg_vs_recording.py --out DIR`` (``wake.npz``,
 ``propofol.npz``) and measures them the recording's way (its sensors, Laplacian, grid rows,
 segment) for several settings of the estimator (Welch window, width of the smoothing over
-frequency), printing per setting the frontal group's FOOOF exponent (2-40 Hz) and its
-goodness of fit, beta - delta, frontal alpha, the anteriorization and the largest jump
-between neighbouring bins of the frontal spectrum (0.25 Hz apart); and, per condition, the
+frequency, rule for bands without a detected coherent share), printing per setting the
+frontal group's FOOOF exponent (2-40 Hz) and its goodness of fit, beta - delta, frontal
+alpha, the anteriorization and the largest jump between neighbouring bins of the frontal
+spectrum (0.25 Hz apart); and, per condition, the
 median over the frontal regions of the same exponent and beta - delta of the region signals
 themselves (no head, no sensors), with the default setting.
 
@@ -28,11 +29,20 @@ from pathlib import Path
 import numpy as np
 from eeg_vs_recording import BANDS, PAIRS, group_features, res_connectome
 
-#: (Welch window s, smoothing width Hz): the default first
-SETTINGS = ((1.0, 2.0), (1.0, 6.0), (2.0, 6.0), (1.0, 12.0))
+#: (Welch window s, smoothing width Hz, rule for undetected bands): the default first, then
+#: the rule before session 24 and wider smoothing
+SETTINGS = (
+    (1.0, 2.0, "midpoint"),
+    (1.0, 2.0, "zero"),
+    (1.0, 6.0, "midpoint"),
+    (1.0, 12.0, "midpoint"),
+    (1.0, 12.0, "zero"),
+)
 
 
-def region_signals(res, fwd, window_s: float, smooth_hz: float) -> np.ndarray:
+def region_signals(
+    res, fwd, window_s: float, smooth_hz: float, undetected: str = "midpoint"
+) -> np.ndarray:
     """Each region's coherent dipole moment (nA*m) in the forward's region order."""
     import wholebrain as wb
     from wholebrain.dipole import population_signal
@@ -44,7 +54,8 @@ def region_signals(res, fwd, window_s: float, smooth_hz: float) -> np.ndarray:
     dip, half = np.asarray(res.dipole), np.asarray(res.signals["dipole_half"])
     cells = scale.region_cells(fwd.area_mm2, n)
     data = population_signal(dip, half, res.proxy_sfreq, res.sizes["PY"], cells,
-                             window_s=window_s, smooth_hz=smooth_hz)  # fmt: skip
+                             window_s=window_s, smooth_hz=smooth_hz,
+                             undetected=undetected)  # fmt: skip
     return data * scale.region_nAm_per_unit("dipole", fwd.area_mm2, n)[:, None]
 
 
@@ -101,12 +112,12 @@ def main() -> None:
           f"dropped; measured on {meas.segment_s:g} s, {meas.reference}, "
           f"{meas.mapping}")  # fmt: skip
     head = ["exponent", "fit r2", "beta-delta", "alpha", "anterior.", "max jump"]
-    print(f"{'condition':<10}{'window, smoothing':<20}" + "".join(f"{h:>11}" for h in head))
+    print(f"{'condition':<10}{'window, smoothing, rule':<26}" + "".join(f"{h:>11}" for h in head))
     for cond, state in PAIRS.items():
         res, fs = runs[cond], runs[cond].proxy_sfreq
         default = None  # the default setting's region signals, for the region summary
-        for window_s, smooth_hz in SETTINGS:
-            data = region_signals(res, fwd, window_s, smooth_hz)
+        for window_s, smooth_hz, undetected in SETTINGS:
+            data = region_signals(res, fwd, window_s, smooth_hz, undetected)
             if default is None:
                 default = data
             raw = fwd.to_raw(data, fs, scale=1.0).crop(tmin=args.transient)
@@ -115,14 +126,14 @@ def main() -> None:
             r2, jump = frontal_shape(model, meas.groups)
             cells = [g["exponent[frontal]"], r2, g["beta_minus_delta[frontal]"],
                      g["alpha[frontal]"], g["anteriorization"], jump]  # fmt: skip
-            print(f"{cond:<10}{f'{window_s:g} s, {smooth_hz:g} Hz':<20}"
+            print(f"{cond:<10}{f'{window_s:g} s, {smooth_hz:g} Hz, {undetected}':<26}"
                   + "".join(f"{c:>11.2f}" for c in cells))  # fmt: skip
         rec = group_features(meas.apply(recs[state], recording=True), meas.groups)
-        print(f"{'recorded':<10}{state:<20}{rec['exponent[frontal]']:>11.2f}{'':>11}"
+        print(f"{'recorded':<10}{state:<26}{rec['exponent[frontal]']:>11.2f}{'':>11}"
               f"{rec['beta_minus_delta[frontal]']:>11.2f}{rec['alpha[frontal]']:>11.2f}"
               f"{rec['anteriorization']:>11.2f}")  # fmt: skip
         ex, bd = region_shape(default[:, int(args.transient * fs) :], fs, frontal)
-        print(f"{'':<10}{'frontal regions':<20}{ex:>11.2f}{'':>11}{bd:>11.2f}   (median of "
+        print(f"{'':<10}{'frontal regions':<26}{ex:>11.2f}{'':>11}{bd:>11.2f}   (median of "
               f"{len(frontal)} region signals, default setting)")  # fmt: skip
 
 

@@ -50,7 +50,7 @@ def test_the_own_part_is_scaled_down_to_the_regions_cell_count_and_the_rhythm_ke
     by chance, so band means are allowed 4 dB above n/N."""
     whole, half = _cells(30.0, 3.0)
     region_cells = np.array([1e4, 1e3])
-    y = population_signal(whole, half, FS, N_MODEL, region_cells)
+    y = population_signal(whole, half, FS, N_MODEL, region_cells, undetected="zero")
     assert y.shape == whole.shape
     np.testing.assert_allclose(_band_gain_db(whole, y, 9, 11), 0.0, atol=0.5)
     expect = 10 * np.log10(N_MODEL / region_cells)  # -20 and -10 dB
@@ -66,15 +66,43 @@ def test_the_own_part_is_scaled_down_to_the_regions_cell_count_and_the_rhythm_ke
 
 @pytest.mark.parametrize(("seconds", "seed"), [(30.0, 1), (6.0, 2)])
 def test_uncorrelated_cells_leave_a_region_of_their_own_noise(seconds, seed):
-    """Without a shared rhythm the median gain over 1-100 Hz is n/N (-20 dB) within 1 dB,
-    and the 1-100 Hz power falls by at least 14 of those 20 dB, in a 30-s run and in a 6-s
-    one (the scans')."""
+    """With ``undetected="zero"`` and no shared rhythm the median gain over 1-100 Hz is n/N
+    (-20 dB) within 1 dB, and the 1-100 Hz power falls by at least 14 of those 20 dB, in a
+    30-s run and in a 6-s one (the scans')."""
     whole, half = _cells(seconds, 0.0, seed=seed)
-    y = population_signal(whole, half, FS, N_MODEL, 1e4)
+    y = population_signal(whole, half, FS, N_MODEL, 1e4, undetected="zero")
     f, g = _gain_db(whole, y)
     m = (f >= 1) & (f < 100)
     np.testing.assert_allclose(np.median(g[:, m], axis=1), -20.0, atol=1.0)
     assert (_band_gain_db(whole, y, 1, 100) < -14.0).all()
+
+
+@pytest.mark.parametrize(("seconds", "seed"), [(30.0, 1), (6.0, 2)])
+def test_undetected_bands_get_the_geometric_mean_of_the_bounds(seconds, seed):
+    """Uncorrelated cells with the default ``"midpoint"``: every gain lies between the two
+    bounds, n/N (no coherent part) and n/N + 2 sigma (the largest share the noise hides),
+    and sits near their geometric mean. The gain at 1-100 Hz is above n/N (-20 dB) and
+    below 0 dB; a longer run, whose noise is lower, gets a lower gain."""
+    whole, half = _cells(seconds, 0.0, seed=seed)
+    zero = population_signal(whole, half, FS, N_MODEL, 1e4, undetected="zero")
+    mid = population_signal(whole, half, FS, N_MODEL, 1e4)
+    f, g_zero = _gain_db(whole, zero)
+    g_mid = _gain_db(whole, mid)[1]
+    m = (f >= 1) & (f < 100)
+    assert (np.median(g_mid[:, m], axis=1) > np.median(g_zero[:, m], axis=1) + 3.0).all()
+    # a 1-s window over 2-Hz smoothing: sigma ~ sqrt(2 / K) with K ~ 2 x duration windows
+    # x 2 bins; the midpoint is sqrt(n/N x 2 sigma) within the scatter of the estimate
+    sigma = np.sqrt(2 / (2 * seconds * 2))
+    expect = 10 * np.log10(np.sqrt(0.01 * (0.01 + 2 * sigma)))
+    np.testing.assert_allclose(np.median(g_mid[:, m], axis=1), expect, atol=3.0)
+    assert (g_mid[:, m] < 0.5).all()
+
+
+def test_a_shared_rhythm_is_kept_whichever_the_rule_for_undetected_bands():
+    whole, half = _cells(30.0, 3.0, seed=5)
+    for rule in ("midpoint", "zero"):
+        y = population_signal(whole, half, FS, N_MODEL, 1e4, undetected=rule)
+        np.testing.assert_allclose(_band_gain_db(whole, y, 9, 11), 0.0, atol=0.5)
 
 
 def test_identical_cells_pass_unchanged():
@@ -90,6 +118,7 @@ def test_identical_cells_pass_unchanged():
         ({"model_cells": 1}, "at least 2"),
         ({"region_cells": -1.0}, "positive"),
         ({"whole": np.zeros((2, 600)), "half": np.zeros((2, 600))}, "two 1-s windows"),
+        ({"undetected": "half"}, "undetected must be one of"),
     ],
 )
 def test_population_signal_bad_input(kwargs, match):
@@ -122,3 +151,24 @@ def test_to_raw_with_the_coherent_population_filters_each_region_before_the_lead
         fwd.to_raw(res, scale=scale, source="proxy")
     with pytest.raises(ValueError, match="population"):
         DipoleScale(population="sqrt")
+    with pytest.raises(ValueError, match="undetected"):
+        DipoleScale(population="coherent", undetected="max")
+
+
+def test_to_raw_passes_the_rule_for_undetected_bands():
+    """The default scale projects the ``"midpoint"`` signal (test above); ``"zero"`` gives
+    the explicit computation with that rule, and a different EEG."""
+    con = SimpleNamespace(labels=("r0", "r1"), centres_mm=np.array([[0, 0, 45.0], [0, 0, -45]]),
+                          frame="MNI", orientations=None)  # fmt: skip
+    fwd = make_forward(con, head="sphere")
+    whole, half = _cells(20.0, 0.0, seed=6)
+    res = SimpleNamespace(eeg_proxy=whole, signals={"dipole": whole, "dipole_half": half},
+                          proxy_sfreq=FS, region_labels=("r0", "r1"))  # fmt: skip
+    scale = DipoleScale(population="coherent", undetected="zero")
+    got = fwd.to_raw(res, scale=scale).get_data()
+    cells = scale.region_cells(None, 2)
+    own = population_signal(whole, half, FS, N_MODEL, cells, undetected="zero")
+    expect = (fwd.gain * scale.region_nAm_per_unit("dipole", None, 2) * 1e-9) @ own
+    np.testing.assert_allclose(got, expect - expect.mean(0), rtol=1e-9, atol=1e-18)
+    default = fwd.to_raw(res, scale=DipoleScale(population="coherent")).get_data()
+    assert not np.allclose(default, got, rtol=0.1)

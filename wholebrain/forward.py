@@ -136,7 +136,8 @@ class Forward:
                 # the split needs the cells the signal sums (a result knows its PY count)
                 n_py = int((getattr(signal, "sizes", None) or {}).get("PY", scale.model_cells))
                 data = population_signal(data, half, sfreq, n_py,
-                                         scale.region_cells(self.area_mm2, n))  # fmt: skip
+                                         scale.region_cells(self.area_mm2, n),
+                                         undetected=scale.undetected)  # fmt: skip
             nam = scale.region_nAm_per_unit(source, self.area_mm2, n)
         else:
             nam = np.full(len(self.region_labels), float(scale))
