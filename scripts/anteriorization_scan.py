@@ -36,6 +36,14 @@ column's mean.
 (e.g. ``gabaa_tau_mult=5``: GABA_A decay 5 -> 25 ms instead of 5 -> 15 ms), interpolated
 from its wake value like the rest (a sensitivity check, not the configuration).
 
+``--wake-end NAME=VALUE`` moves the wake end the same way (e.g. ``g_kna=0.3``: the awake
+cortex's Na-dependent K conductance 0.3 instead of the authors' 0.10 mS/cm^2, a sensitivity
+check of the awake spectrum's shape, not the configuration).
+
+Beside the issue's checks the report gives the physical-EEG issue's shape checks at the
+fitted levels: the frontal FOOOF exponent (2-40 Hz) and frontal beta minus delta, measured
+alike on the model and the recorded segments.
+
 ``--regions N`` keeps the first N labels (a quick check; the issue's numbers are on all 76).
 """
 
@@ -53,6 +61,8 @@ SEGMENTS = ("awake", "low", "high")
 ANTERIOR = "alpha_front_minus_post"
 #: absolute band powers (dB) whose change from the awake to the high fit is checked
 RISES = ("alpha[frontal]", "slow[frontal]")
+#: the physical-EEG issue's shape features (frontal group)
+SHAPE = ("exponent[frontal]", "beta_minus_delta[frontal]")
 
 
 def brain(args: argparse.Namespace, gain: float):
@@ -101,12 +111,14 @@ def main() -> None:
                     help="how a column's cells stand for a region's (wb.DipoleScale)")  # fmt: skip
     ap.add_argument("--propofol-end", nargs="*", default=[],
                     help="NAME=VALUE at the propofol end (from wake's value)")  # fmt: skip
+    ap.add_argument("--wake-end", nargs="*", default=[],
+                    help="NAME=VALUE at the wake end (to propofol's value)")  # fmt: skip
     args = ap.parse_args()
     if len(args.levels) < 2:
         ap.error("give at least two levels")
     try:  # before the coupling step and the compile, so a bad name costs nothing
-        ends = parse_set(args.propofol_end)
-        points = [level_point(float(x), ends) for x in args.levels]
+        ends, wake_ends = parse_set(args.propofol_end), parse_set(args.wake_end)
+        points = [level_point(float(x), ends, wake_ends) for x in args.levels]
     except ValueError as err:
         ap.error(str(err))
 
@@ -152,23 +164,30 @@ def main() -> None:
     )
 
     measured, rec, groups = recorded_side(targets, res.targets["absolute"], res.measurement)
+    for seg, raw in measured.items():
+        rec[seg].update(shape_features(raw, groups, args.window))
     model_feats = []
     for r in res.records:
         f = dict(r["features"].get("absolute", {}))
         raw = res.raws.get(r["point"])
         f["posterior_peak"] = posterior_peak(raw, groups) if raw is not None else float("nan")
+        if raw is not None:
+            f.update(shape_features(raw, groups, args.window))
         model_feats.append(f)
     levels = [p["propofol_level"] for p in points]
     best = {s: res.best(s)["point"] for s in SEGMENTS}
     report = acceptance(levels, model_feats, rec, best)
+    shape = shape_checks(levels, model_feats, rec, best)
     print(feature_table(levels, model_feats, rec))
     print(report["text"])
+    print(shape["text"])
     rates = {lv: {p: float(np.mean(v)) for p, v in r.get("rates_hz", {}).items()}
              for lv, r in zip(levels, res.records, strict=True)}  # fmt: skip
     print("mean rates per level (Hz): " + json.dumps(rates))
     (out / "summary.json").write_text(json.dumps({
         "gain": gain, "levels": levels, "best": {s: levels[i] for s, i in best.items()},
-        "model": model_feats, "recorded": rec, "checks": report["checks"], "rates": rates,
+        "model": model_feats, "recorded": rec, "checks": report["checks"],
+        "shape_checks": shape["checks"], "rates": rates,
     }, indent=1, default=float))  # fmt: skip
     import anteriorization_plots as plots
 
@@ -178,17 +197,30 @@ def main() -> None:
         print(f"figure: {path}")
 
 
-def level_point(level: float, ends: dict[str, float]) -> dict[str, float]:
-    """A scan point at ``level``; each of ``ends`` runs from its wake value to the given one."""
+def level_point(
+    level: float, ends: dict[str, float], wake_ends: dict[str, float] | None = None
+) -> dict[str, float]:
+    """A scan point at ``level``; each of ``ends`` runs from its wake value to the given one,
+    each of ``wake_ends`` from the given one to its propofol value."""
     from wholebrain.studies.parameters import propofol_overrides
 
-    moved = propofol_overrides("soplata2023", level, ends)
-    return {"propofol_level": level, **{k: moved[k] for k in ends}}
+    wake_ends = wake_ends or {}
+    moved = propofol_overrides("soplata2023", level, ends, wake_ends)
+    return {"propofol_level": level, **{k: moved[k] for k in {**ends, **wake_ends}}}
+
+
+def shape_features(raw, groups, window_s: float) -> dict[str, float]:
+    """The physical-EEG issue's shape features of the frontal group: FOOOF exponent over
+    2-40 Hz and beta minus delta (dB), as ``scripts/eeg_vs_recording.py`` measures them."""
+    from eeg_vs_recording import group_features
+
+    f = group_features(raw, {"frontal": groups["frontal"]}, window_s=window_s)
+    return {k: f[k] for k in SHAPE}
 
 
 def feature_table(levels, model_feats, rec) -> str:
     keys = [ANTERIOR, "alpha[frontal]", "alpha[posterior]", "slow[frontal]", "beta[frontal]",
-            "posterior_peak"]  # fmt: skip
+            "posterior_peak", *SHAPE]  # fmt: skip
     head = f"  {'':<16}" + "".join(f" {k[:16]:>17}" for k in keys)
     rows = [f"  level {lv:<10g}" + "".join(f" {f.get(k, np.nan):>17.2f}" for k in keys)
             for lv, f in zip(levels, model_feats, strict=True)]  # fmt: skip
@@ -196,6 +228,28 @@ def feature_table(levels, model_feats, rec) -> str:
              for s in SEGMENTS]  # fmt: skip
     return "\n".join(["features (absolute dB; peak Hz), the recording's measurement", head,
                       *rows])  # fmt: skip
+
+
+def shape_checks(levels, model_feats, rec, best) -> dict:
+    """The physical-EEG issue's shape checks at the awake and high fits."""
+    la, lh = levels[best["awake"]], levels[best["high"]]
+    fa, fh = model_feats[best["awake"]], model_feats[best["high"]]
+    exp, bd = SHAPE
+    checks = [
+        {"check": f"frontal exponent at the awake fit (level {la:g}) within 0.5",
+         "model": round(fa[exp], 2), "recorded": round(rec["awake"][exp], 2),
+         "ok": bool(abs(fa[exp] - rec["awake"][exp]) <= 0.5)},
+        {"check": "frontal exponent steeper at the high fit than at the awake fit",
+         "model": round(fh[exp] - fa[exp], 2),
+         "recorded": round(rec["high"][exp] - rec["awake"][exp], 2),
+         "ok": bool(fh[exp] > fa[exp])},
+    ]  # fmt: skip
+    for seg, f, lv in (("awake", fa, la), ("high", fh, lh)):
+        checks.append({"check": f"frontal beta - delta at the {seg} fit (level {lv:g}) within 6 dB",
+                       "model": round(f[bd], 2), "recorded": round(rec[seg][bd], 2),
+                       "ok": bool(abs(f[bd] - rec[seg][bd]) <= 6.0)})  # fmt: skip
+    return {"checks": checks,
+            "text": check_lines("shape at the fits (physical-EEG issue; ", checks)}  # fmt: skip
 
 
 def acceptance(levels, model_feats, rec, best) -> dict:
@@ -226,10 +280,15 @@ def acceptance(levels, model_feats, rec, best) -> dict:
     add("low predicted: its anteriorization between theirs", round(fl[ANTERIOR], 2),
         f"in [{lo:.2f}, {hi:.2f}] (recorded low {rec['low'][ANTERIOR]:.2f})",
         lo <= fl[ANTERIOR] <= hi)  # fmt: skip
-    lines = ["acceptance (model | recorded | verdict)"]
+    return {"checks": checks, "text": check_lines("acceptance (", checks)}
+
+
+def check_lines(title: str, checks: list[dict]) -> str:
+    """``title`` + "model | recorded | verdict)", then one line per check."""
+    lines = [f"{title}model | recorded | verdict)"]
     lines += [f"  {c['check']:<66} {c['model']!s:>12} | {c['recorded']!s:<28} "
               f"{'ok' if c['ok'] else 'MISS'}" for c in checks]  # fmt: skip
-    return {"checks": checks, "text": "\n".join(lines)}
+    return "\n".join(lines)
 
 
 if __name__ == "__main__":

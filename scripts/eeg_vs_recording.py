@@ -53,13 +53,14 @@ def run(condition: str, args: argparse.Namespace) -> str:
     return str(path)
 
 
-def group_features(raw, groups) -> dict[str, float]:
-    """Per group: FOOOF exponent (2-40 Hz), band powers (dB), beta - delta; anteriorization."""
+def group_features(raw, groups, window_s: float = 4.0) -> dict[str, float]:
+    """Per group: FOOOF exponent (2-40 Hz), band powers (dB), beta - delta; anteriorization
+    (Welch windows of ``window_s``)."""
     from wholebrain.aperiodic import parameterize
     from wholebrain.spectrum import spectrum_of, to_db
 
     data = raw.get_data()
-    spec = spectrum_of(data, raw.info["sfreq"], raw.ch_names, window_s=4.0, fmax=45.0)
+    spec = spectrum_of(data, raw.info["sfreq"], raw.ch_names, window_s=window_s, fmax=45.0)
     out: dict[str, float] = {}
     for g, chs in groups.items():
         psd = spec.psd[spec.picks(list(chs))].mean(0)
@@ -68,7 +69,8 @@ def group_features(raw, groups) -> dict[str, float]:
             sel = (spec.freqs >= lo) & (spec.freqs <= hi)
             out[f"{b}[{g}]"] = float(to_db(psd[sel].mean() * (hi - lo)))
         out[f"beta_minus_delta[{g}]"] = out[f"beta[{g}]"] - out[f"delta[{g}]"]
-    out["anteriorization"] = out["alpha[frontal]"] - out["alpha[posterior]"]
+    if {"frontal", "posterior"} <= set(groups):
+        out["anteriorization"] = out["alpha[frontal]"] - out["alpha[posterior]"]
     return out
 
 

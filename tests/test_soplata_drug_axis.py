@@ -77,3 +77,17 @@ def test_the_axis_interpolates_between_the_two_conditions_and_a_moved_end_too():
 def test_a_moved_end_needs_a_numeric_column_parameter():
     with pytest.raises(ValueError, match="not a numeric parameter"):
         propofol_overrides("soplata2023", 0.5, {"gabaa_decay": 5.0})
+
+
+def test_a_moved_wake_end_runs_to_the_propofol_value():
+    model = wb.columns.get("soplata2023")
+    prop = model.condition("propofol").as_dict()
+    for level in (0.0, 0.25, 1.0):
+        moved = propofol_overrides("soplata2023", level, wake_ends={"g_kna": 0.3})
+        assert moved["g_kna"] == pytest.approx((1 - level) * 0.3 + level * prop["g_kna"])
+        # the rest of the axis is as without the moved end
+        assert moved["g_h"] == propofol_overrides("soplata2023", level)["g_h"]
+    both = propofol_overrides("soplata2023", 0.5, {"g_kna": 2.0}, {"g_kna": 0.2})
+    assert both["g_kna"] == pytest.approx(1.1)
+    with pytest.raises(ValueError, match="no wake end to move"):
+        propofol_overrides("soplata2023", 0.5, wake_ends={"g_knaa": 0.3})

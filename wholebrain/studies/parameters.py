@@ -59,7 +59,10 @@ def _numeric(value: Any) -> bool:
 
 
 def propofol_overrides(
-    column: str, level: float, ends: Mapping[str, float] | None = None
+    column: str,
+    level: float,
+    ends: Mapping[str, float] | None = None,
+    wake_ends: Mapping[str, float] | None = None,
 ) -> dict[str, float]:
     """Column parameters at ``level`` between the ``wake`` (0) and ``propofol`` (1) conditions.
 
@@ -76,6 +79,10 @@ def propofol_overrides(
         New propofol-end values of named column parameters (a sensitivity check, e.g.
         ``{"gabaa_tau_mult": 5}``: GABA_A decay 5 -> 25 ms instead of 5 -> 15 ms); each still
         starts from its wake value.
+    wake_ends : mapping of str to float | None
+        New wake-end values of named column parameters (a sensitivity check of the awake
+        cortex, e.g. ``{"g_kna": 0.3}``); each still runs to its propofol value (or to its
+        ``ends`` value).
     """
     model = columns.get(column)
     missing = [c for c in ("wake", "propofol") if c not in model.conditions]
@@ -84,11 +91,12 @@ def propofol_overrides(
             f"propofol_level needs the conditions 'wake' and 'propofol'; {column} lacks {missing}"
         )
     wake, prop = (model.condition(c).as_dict() for c in ("wake", "propofol"))
-    for key, value in (ends or {}).items():
-        if not _numeric(wake.get(key)):
-            raise ValueError(f"{key!r} is not a numeric parameter of {column}; it has no "
-                             "propofol end to move")  # fmt: skip
-        prop[key] = float(value)
+    for end, table, moved in (("propofol", prop, ends), ("wake", wake, wake_ends)):
+        for key, value in (moved or {}).items():
+            if not _numeric(wake.get(key)):
+                raise ValueError(f"{key!r} is not a numeric parameter of {column}; it has no "
+                                 f"{end} end to move")  # fmt: skip
+            table[key] = float(value)
     out = {}
     for key, w in wake.items():
         p = prop[key]
