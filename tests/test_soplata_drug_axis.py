@@ -4,6 +4,9 @@ Measured by ``scripts/thalamic_alpha_axis.py`` (3 seeds x 6 s, fast scheme): the
 are silent up to level 0.85 and fire at level 1 (8.6 +- 5.7 Hz) with a 16-Hz rhythm; from
 wake to level 1 the paper's AMPA proxy gains +52 dB of alpha, the physical dipole -0.2 dB.
 Here two independent columns per level, 4 s each; tolerances leave room for the seed spread.
+Scalar builds, so that the two columns' trajectories do not depend on the machine's vector
+width (see ``test_soplata_fidelity.py``; on an AVX-512 machine one SIMD-built column's dipole
+gained 6.6 dB of alpha).
 """
 
 from __future__ import annotations
@@ -12,6 +15,7 @@ import numpy as np
 import pytest
 
 import wholebrain as wb
+from wholebrain.engine import vectorize
 from wholebrain.spectrum import band_power, spectrum_of
 from wholebrain.studies.parameters import propofol_overrides
 
@@ -24,7 +28,8 @@ def _run(level: float):
         2, "soplata2023", condition="wake", integration="fast",
         **propofol_overrides("soplata2023", level),
     )  # fmt: skip
-    return wb.simulate(model, duration=DURATION_S, seed=3, backend="cpp", threads=1)
+    with vectorize.scalar_loops():
+        return wb.simulate(model, duration=DURATION_S, seed=3, backend="cpp", threads=1)
 
 
 def _alpha_db(trace: np.ndarray, sfreq: float) -> np.ndarray:
