@@ -21,12 +21,14 @@ cortex from the ``wake`` (0) to the ``propofol`` (1) physiology. Steps:
    ``--out``: ``anteriorization_vs_level.png``, ``spectra_<group>.png`` (per level, the
    recordings in black) and ``alpha_topomaps.png``.
 
-Usage (about 1.5 h on 2 cores; runs, journals and sensor EEG are kept in ``--out`` and a
-second call resumes or replays)::
+Usage (with ``--gain``, 6 levels x 6 s of the 76 regions take 11-16 min on 2 cores; the
+coupling step adds two 3-s runs per candidate gain and two uncoupled ones; runs, journals
+and sensor EEG are kept in ``--out`` and a second call resumes or replays)::
 
     python scripts/anteriorization_scan.py [--out anteriorization-out] [--duration 6]
         [--levels 0 0.2 0.4 0.6 0.8 1] [--gain G | --gains 0.5 1 2] [--regions N]
-        [--population column | coherent]
+        [--population column | coherent] [--propofol-end NAME=VALUE ...]
+        [--wake-end NAME=VALUE ...]
 
 ``--population coherent`` projects each region as ``N`` cells as correlated as the
 column's pairs (``wb.DipoleScale(population="coherent")``) instead of ``N`` times the
