@@ -43,13 +43,12 @@ COUNT_CELLS = 20  # res traces for the depression-count histogram (the reference
 @pytest.fixture(scope="module")
 def runs(tmp_path_factory):
     build = tmp_path_factory.mktemp("soplata_build")
-    out = {}
     with vectorize.scalar_loops():
-        _simulate_runs(build, out)
-    return out
+        return _simulate_runs(build)
 
 
-def _simulate_runs(build, out: dict) -> None:
+def _simulate_runs(build) -> dict:
+    out = {}
     for key, cond, seed, duration, integration in (
         ("fidelity", "propofol", FIDELITY_SEED, 6.0, "dynasim"),
         ("propofol", "propofol", REGIMES_SEED, 10.0, "dynasim"),
@@ -66,6 +65,7 @@ def _simulate_runs(build, out: dict) -> None:
             record_states={"PY": ["res_ampa_py_dr"]},
             record_cells=COUNT_CELLS,
         )
+    return out
 
 
 def test_statistics_agree_with_dynasim_within_our_seed_spread(runs):
